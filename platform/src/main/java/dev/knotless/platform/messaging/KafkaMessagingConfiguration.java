@@ -1,0 +1,50 @@
+package dev.knotless.platform.messaging;
+
+import dev.knotless.events.Topics;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.FixedBackOff;
+
+/** Topics declared in code, and error handling by configuration: bounded retries, then {@code <topic>-dlt}. */
+@Configuration(proxyBeanMethods = false)
+public class KafkaMessagingConfiguration {
+
+    @Bean
+    KafkaAdmin.NewTopics knotlessTopics(MessagingProperties properties) {
+        return new KafkaAdmin.NewTopics(Topics.ALL.stream()
+                .flatMap(topic -> java.util.stream.Stream.of(topic, Topics.deadLetterOf(topic)))
+                .map(name -> TopicBuilder.name(name)
+                        .partitions(properties.partitions())
+                        .replicas(properties.replicationFactor())
+                        .build())
+                .toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(CommonErrorHandler.class)
+    DefaultErrorHandler knotlessErrorHandler(KafkaOperations<Object, Object> kafka, MessagingProperties properties) {
+        // Partition -1 lets the producer choose by key, so a patient's dead letters stay together.
+        var recoverer = new DeadLetterPublishingRecoverer(kafka,
+                (record, exception) -> new TopicPartition(Topics.deadLetterOf(record.topic()), -1));
+        var consumer = properties.consumer();
+        var handler = new DefaultErrorHandler(recoverer,
+                new FixedBackOff(consumer.backoff().toMillis(), Math.max(0, consumer.attempts() - 1)));
+        handler.addNotRetryableExceptions(UndecodableEventException.class);
+        return handler;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    EventCodec eventCodec() {
+        return new EventCodec();
+    }
+}

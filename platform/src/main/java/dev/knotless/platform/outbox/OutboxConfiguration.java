@@ -1,0 +1,22 @@
+package dev.knotless.platform.outbox;
+
+import dev.knotless.platform.messaging.MessagingProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
+
+@Configuration(proxyBeanMethods = false)
+public class OutboxConfiguration {
+
+    @Bean
+    OutboxRelay outboxRelay(MongoTemplate mongo, KafkaTemplate<String, String> kafka, MessagingProperties properties, MeterRegistry meters) {
+        return new OutboxRelay(mongo, kafka, properties, meters);
+    }
+
+    @Bean
+    OutboxWakeUpListener outboxWakeUpListener(OutboxRelay relay) {
+        return new OutboxWakeUpListener(relay);
+    }
+}
