@@ -1,0 +1,50 @@
+package dev.knotless.session.patient;
+
+import dev.knotless.events.EventEnvelope;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/** The patients this service has heard of, and how an event changes what it knows. */
+@Service
+public class PatientReadModel {
+
+    private static final Logger log = LoggerFactory.getLogger(PatientReadModel.class);
+
+    private final PatientRepository patients;
+
+    PatientReadModel(PatientRepository patients) {
+        this.patients = patients;
+    }
+
+    /** Empty for a patient no event has mentioned yet. */
+    public Optional<PatientSnapshot> find(UUID patientId) {
+        return patients.findById(patientId.toString()).map(PatientDocument::toSnapshot);
+    }
+
+    public boolean isKnown(UUID patientId) {
+        return patients.existsById(patientId.toString());
+    }
+
+    /**
+     * Applies one event in one write (its effect and its id together). Upserts, so an event may
+     * arrive before the patient's registration. A concurrent write of the same patient makes the
+     * save fail on its version; the listener then throws and the delivery is retried.
+     */
+    void apply(EventEnvelope event) {
+        if (!PatientDocument.isRelevant(event.payload())) {
+            log.debug("Ignoring {} {} for patient {}", event.type().wireName(), event.eventId(), event.patientId());
+            return;
+        }
+        PatientDocument patient = patients.findById(event.patientId().toString())
+                .orElseGet(() -> new PatientDocument(event.patientId()));
+        if (patient.apply(event)) {
+            patients.save(patient);
+            log.info("Applied {} {} to patient {}", event.type().wireName(), event.eventId(), event.patientId());
+        } else {
+            log.info("Skipped {} {} for patient {}: already applied", event.type().wireName(), event.eventId(), event.patientId());
+        }
+    }
+}

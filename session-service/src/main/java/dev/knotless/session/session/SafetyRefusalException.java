@@ -1,0 +1,58 @@
+package dev.knotless.session.session;
+
+import dev.knotless.platform.web.ProblemException;
+import dev.knotless.session.safety.SafetyVerdict;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * A session the safety gate refused, as a problem detail. Besides the detail text, the findings
+ * travel as problem properties ({@code reasons}, {@code alertIds}) so a client need not parse text.
+ */
+class SafetyRefusalException extends ProblemException {
+
+    private final Map<String, Object> properties;
+
+    private SafetyRefusalException(HttpStatus status, String slug, String title, String detail, Map<String, Object> properties) {
+        super(status, slug, title, detail);
+        this.properties = properties;
+    }
+
+    static ProblemException of(UUID patientId, SafetyVerdict.Refusal refusal) {
+        return switch (refusal) {
+            case SafetyVerdict.PatientNotFound notFound -> ProblemException.notFound("patient", patientId);
+            case SafetyVerdict.IntakeRequired required -> new SafetyRefusalException(HttpStatus.CONFLICT, "intake-required",
+                    "Intake required", "No intake is known for patient " + patientId + "; record the intake before needling", Map.of());
+            case SafetyVerdict.Contraindicated contraindicated -> new SafetyRefusalException(HttpStatus.UNPROCESSABLE_ENTITY,
+                    "contraindicated", "Needling contraindicated",
+                    "The latest intake contraindicates needling: " + String.join(", ", contraindicated.reasons()),
+                    properties("reasons", contraindicated.reasons()));
+            case SafetyVerdict.PrecautionNotAcknowledged precaution -> new SafetyRefusalException(HttpStatus.UNPROCESSABLE_ENTITY,
+                    "precaution-not-acknowledged", "Precaution not acknowledged",
+                    "The latest intake asks for precaution (" + String.join(", ", precaution.reasons())
+                            + "); set precautionAcknowledged to record the session",
+                    properties("reasons", precaution.reasons()));
+            case SafetyVerdict.AdverseEventReviewRequired review -> new SafetyRefusalException(HttpStatus.CONFLICT,
+                    "adverse-event-review-required", "Adverse event review required",
+                    "A significant adverse event is open (alerts " + review.alertIds()
+                            + "); review it and set adverseEventReviewed, or acknowledge the alert",
+                    properties("alertIds", review.alertIds()));
+        };
+    }
+
+    private static Map<String, Object> properties(String name, Object value) {
+        var properties = new LinkedHashMap<String, Object>();
+        properties.put(name, value);
+        return properties;
+    }
+
+    @Override
+    public ProblemDetail toProblemDetail() {
+        ProblemDetail problem = super.toProblemDetail();
+        properties.forEach(problem::setProperty);
+        return problem;
+    }
+}

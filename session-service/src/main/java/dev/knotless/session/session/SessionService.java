@@ -1,0 +1,102 @@
+package dev.knotless.session.session;
+
+import dev.knotless.events.EventEnvelope;
+import dev.knotless.platform.messaging.EventCodec;
+import dev.knotless.platform.outbox.OutboxMessage;
+import dev.knotless.platform.web.ProblemException;
+import dev.knotless.session.patient.PatientReadModel;
+import dev.knotless.session.patient.PatientSnapshot;
+import dev.knotless.session.safety.SafetyGate;
+import dev.knotless.session.safety.SafetyVerdict;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/** Records a session that passed the safety gate: the session and its event in one write. */
+@Service
+class SessionService {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionService.class);
+
+    private final SessionRepository sessions;
+    private final PatientReadModel patients;
+    private final EventCodec codec;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final SafetyGate gate = new SafetyGate();
+    private final Counter recorded;
+
+    SessionService(SessionRepository sessions, PatientReadModel patients, EventCodec codec, Clock clock, MeterRegistry meters) {
+        this.sessions = sessions;
+        this.patients = patients;
+        this.codec = codec;
+        this.clock = clock;
+        this.meters = meters;
+        this.recorded = Counter.builder("knotless.sessions.recorded").description("sessions recorded").register(meters);
+    }
+
+    SessionView record(UUID patientId, SessionRequest request) {
+        Optional<PatientSnapshot> patient = patients.find(patientId);
+        var verdict = gate.check(patient,
+                new SafetyGate.Acknowledgements(request.precautionAcknowledged(), request.adverseEventReviewed()));
+        return switch (verdict) {
+            case SafetyVerdict.Pass pass -> store(patient.orElseThrow(), request, pass);
+            case SafetyVerdict.Refusal refusal -> throw refused(patientId, refusal);
+        };
+    }
+
+    private SessionView store(PatientSnapshot patient, SessionRequest request, SafetyVerdict.Pass pass) {
+        var session = new SessionDocument();
+        session.sessionId = UUID.randomUUID().toString();
+        session.patientId = patient.patientId().toString();
+        session.clinicId = patient.clinicId();
+        session.therapistId = request.therapistId();
+        session.startedAt = request.startedAt();
+        session.endedAt = request.endedAt();
+        session.needling = new ArrayList<>(request.needling().stream().map(SessionRequest.Needling::toSite).toList());
+        session.adjuncts = new ArrayList<>(request.adjuncts());
+        session.painBefore = request.painBefore();
+        session.painAfter = request.painAfter();
+        session.rom = new ArrayList<>(request.rom().stream().map(SessionRequest.Rom::toReading).toList());
+        session.precautionAcknowledged = request.precautionAcknowledged();
+        session.adverseEventReviewed = request.adverseEventReviewed();
+        session.notes = request.notes();
+        session.needlingClearance = pass.needlingClearance();
+        session.recordedAt = clock.instant();
+        session.outbox.add(OutboxMessage.of(
+                EventEnvelope.of(session.recordedAt, patient.patientId(), patient.clinicId(), session.toEvent()), codec));
+        sessions.insert(session);
+        recorded.increment();
+        log.info("Recorded session {} for patient {}", session.sessionId, session.patientId);
+        return session.toView();
+    }
+
+    private ProblemException refused(UUID patientId, SafetyVerdict.Refusal refusal) {
+        String reason = refusal.getClass().getSimpleName();
+        meters.counter("knotless.sessions.refused", "reason", reason).increment();
+        log.info("Refused a session for patient {}: {}", patientId, reason);
+        return SafetyRefusalException.of(patientId, refusal);
+    }
+
+    List<SessionView> sessionsOf(UUID patientId) {
+        if (!patients.isKnown(patientId)) {
+            throw ProblemException.notFound("patient", patientId);
+        }
+        return sessions.findByPatientIdOrderByStartedAtAscRecordedAtAsc(patientId.toString()).stream()
+                .map(SessionDocument::toView)
+                .toList();
+    }
+
+    SessionView session(UUID sessionId) {
+        return sessions.findById(sessionId.toString())
+                .map(SessionDocument::toView)
+                .orElseThrow(() -> ProblemException.notFound("session", sessionId));
+    }
+}
