@@ -1,0 +1,35 @@
+package dev.knotless.outcomes.followup;
+
+import dev.knotless.platform.web.ProblemException;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class FollowUpController {
+
+    private final FollowUpRepository followUps;
+    private final Clock clock;
+
+    FollowUpController(FollowUpRepository followUps, Clock clock) {
+        this.followUps = followUps;
+        this.clock = clock;
+    }
+
+    /** The session's follow-ups with the status of the present (the sweep may not have recorded it yet). */
+    @GetMapping("/api/sessions/{sessionId}/follow-ups")
+    List<FollowUpView> followUpsOf(@PathVariable UUID sessionId) {
+        var found = followUps.findBySessionIdOrderByCheckpointAsc(sessionId.toString());
+        if (found.isEmpty()) {
+            throw new ProblemException(HttpStatus.NOT_FOUND, "session-not-found", "Session not found",
+                    "No follow-ups for session " + sessionId + ": the session is unknown, or its SessionRecorded event "
+                            + "has not reached outcomes-service yet (retry in a moment)");
+        }
+        var now = clock.instant();
+        return found.stream().map(followUp -> FollowUpView.of(followUp, now)).toList();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.knotless.outcomes.followup;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code knotless.outcomes.follow-up.*}: the follow-up schedule after a session and how often the
+ * sweep looks for windows that opened or closed.
+ */
+@ConfigurationProperties("knotless.outcomes.follow-up")
+public record FollowUpProperties(
+        @DefaultValue("24h") Duration h24OpensAfter,
+        @DefaultValue("48h") Duration h48OpensAfter,
+        @DefaultValue("72h") Duration h48ClosesAfter,
+        @DefaultValue("30s") Duration sweepInterval) {
+
+    public FollowUpProperties {
+        new FollowUpWindow.Schedule(h24OpensAfter, h48OpensAfter, h48ClosesAfter); // fail at startup on a bad schedule
+        if (sweepInterval.isNegative() || sweepInterval.isZero()) {
+            throw new IllegalArgumentException("knotless.outcomes.follow-up.sweep-interval must be positive");
+        }
+    }
+
+    public FollowUpWindow.Schedule schedule() {
+        return new FollowUpWindow.Schedule(h24OpensAfter, h48OpensAfter, h48ClosesAfter);
+    }
+}

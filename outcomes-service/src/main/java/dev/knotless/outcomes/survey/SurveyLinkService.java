@@ -1,0 +1,54 @@
+package dev.knotless.outcomes.survey;
+
+import dev.knotless.outcomes.followup.FollowUpLifecycle;
+import dev.knotless.outcomes.followup.FollowUpRepository;
+import dev.knotless.platform.web.ProblemException;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * Issues survey links. The design asks for a link in the follow-ups listing but also for tokens
+ * stored only as a hash; both cannot hold, so a link is issued on request: a new random token
+ * whose hash replaces the earlier one (the old link stops working).
+ */
+@Service
+class SurveyLinkService {
+
+    private static final Logger log = LoggerFactory.getLogger(SurveyLinkService.class);
+
+    private final FollowUpRepository followUps;
+    private final FollowUpLifecycle lifecycle;
+    private final SurveyProperties properties;
+    private final Clock clock;
+
+    SurveyLinkService(FollowUpRepository followUps, FollowUpLifecycle lifecycle, SurveyProperties properties, Clock clock) {
+        this.followUps = followUps;
+        this.lifecycle = lifecycle;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    SurveyLink issue(UUID followUpId) {
+        var followUp = followUps.findById(followUpId.toString()).orElseThrow(() -> ProblemException.notFound("follow-up", followUpId));
+        var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        switch (followUp.statusAt(now)) {
+            case COMPLETED -> throw SurveyProblems.alreadySubmitted();
+            case MISSED -> throw SurveyProblems.closed(HttpStatus.CONFLICT);
+            case SCHEDULED, OPEN -> {
+                // a link may be sent ahead of the window; the survey then says when it opens
+            }
+        }
+        lifecycle.advance(followUp, now); // records OPEN if the sweep has not yet
+        String token = SurveyToken.generate();
+        followUp.issueSurveyLink(SurveyToken.hash(token), now);
+        followUps.save(followUp);
+        log.info("Survey link issued for follow-up {} of session {}", followUp.id(), followUp.sessionId());
+        return new SurveyLink(followUp.id(), followUp.checkpoint(), token, properties.surveyUrl(token),
+                followUp.opensAt(), followUp.closesAt());
+    }
+}
