@@ -1,0 +1,221 @@
+package dev.knotless.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.knotless.system.Http.Reply;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The core journey of a therapist and a patient, over HTTP through the gateway only, against the
+ * whole system as ./knotless up runs it: a real Kafka broker, the embedded store and the four
+ * services as separate processes.
+ */
+class DryNeedlingJourneyIT {
+
+    private static RunningSystem system;
+    private static Http api;
+    private final String clinicId = "clinic-" + UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeAll
+    static void startTheWholeSystem() throws Exception {
+        system = RunningSystem.start();
+        api = new Http(system.gatewayUrl());
+    }
+
+    @AfterAll
+    static void stopIt() {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    void aPatientIsTreatedAnswersTheSurveyOnceAndTheTimelineAndAlertsFollow() {
+        String patientId = registerPatient();
+        Reply intake = api.post("/api/patients/" + patientId + "/intake", intake(false));
+        assertThat(intake.status()).isEqualTo(201);
+        assertThat(intake.text("needlingClearance")).isEqualTo("CLEARED");
+
+        // Recorded after the fact: the session ended 30 hours ago, so the H24 survey is open now.
+        Instant ended = Instant.now().minus(30, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        String sessionId = recordSession(patientId, ended);
+
+        JsonNode h24 = followUp(sessionId, "H24", "OPEN");
+        assertThat(followUp(sessionId, "H48", "SCHEDULED").path("status").asString()).isEqualTo("SCHEDULED");
+
+        String token = issueSurveyLink(h24);
+        Reply survey = api.get("/api/surveys/" + token);
+        assertThat(survey.status()).isEqualTo(200);
+        assertThat(survey.text("checkpoint")).isEqualTo("H24");
+        assertThat(survey.body().has("givenName")).as("the survey page shows no identity").isFalse();
+
+        Reply submitted = api.post("/api/surveys/" + token, survey(3, "NONE"));
+        assertThat(submitted.status()).isEqualTo(201);
+        long submittedAt = System.nanoTime();
+        Reply again = api.post("/api/surveys/" + token, survey(3, "NONE"));
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.body().path("type").asString()).isNotBlank();
+
+        JsonNode timeline = await("the timeline shows the H24 soreness").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> api.get("/api/patients/" + patientId + "/timeline"),
+                        reply -> reply.status() == 200 && sorenessAt(reply.body(), "H24").contains(3)).body();
+        long reflectedMillis = (System.nanoTime() - submittedAt) / 1_000_000;
+        System.out.printf("[measure] survey submission reflected in the timeline after %d ms%n", reflectedMillis);
+        assertThat(timeline.toString()).contains("SHOULDER").contains("FLEXION").contains("140");
+
+        // A second session; soreness 8 the next day raises a HIGH alert for a call.
+        String secondSession = recordSession(patientId, Instant.now().minus(26, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS));
+        String secondToken = issueSurveyLink(followUp(secondSession, "H24", "OPEN"));
+        assertThat(api.post("/api/surveys/" + secondToken, survey(8, "NONE")).status()).isEqualTo(201);
+
+        JsonNode alert = await("a HIGH alert for soreness 8").atMost(Duration.ofSeconds(10))
+                .until(() -> openAlerts().stream()
+                        .filter(a -> a.path("patientId").asString().equals(patientId) && a.path("level").asString().equals("HIGH"))
+                        .findFirst(), java.util.Optional::isPresent)
+                .orElseThrow();
+        Reply acknowledged = api.post("/api/alerts/" + alert.path("alertId").asString() + "/acknowledge", Map.of("acknowledgedBy", "t-1"));
+        assertThat(acknowledged.status()).isEqualTo(200);
+        await("the acknowledged alert leaves the open list").atMost(Duration.ofSeconds(10))
+                .until(() -> openAlerts().stream().noneMatch(a -> a.path("alertId").equals(alert.path("alertId"))));
+
+        Reply dashboard = api.get("/api/clinics/" + clinicId + "/dashboard");
+        assertThat(dashboard.status()).isEqualTo(200);
+        assertThat(dashboard.body().path("activePatients").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aContraindicatedPatientCannotBeNeedled() {
+        String patientId = registerPatient();
+        Reply intake = api.post("/api/patients/" + patientId + "/intake", intake(true));
+        assertThat(intake.status()).isEqualTo(201);
+        assertThat(intake.text("needlingClearance")).isEqualTo("CONTRAINDICATED");
+        assertThat(intake.body().path("reasons").toString()).contains("BLEEDING_DISORDER");
+
+        // Until session-service has read the intake it answers 409 (no intake known yet), then 422 for good.
+        Reply refused = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.post("/api/patients/" + patientId + "/sessions", session(Instant.now().minus(1, ChronoUnit.HOURS))),
+                        reply -> reply.status() != 409);
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.body().path("type").asString()).endsWith("/contraindicated");
+        assertThat(api.get("/api/patients/" + patientId + "/sessions").body().size()).isZero();
+    }
+
+    @Test
+    void bothFollowUpsOfASessionLongPastAreMissed() {
+        String patientId = registerPatient();
+        assertThat(api.post("/api/patients/" + patientId + "/intake", intake(false)).status()).isEqualTo(201);
+        String sessionId = recordSession(patientId, Instant.now().minus(100, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS));
+
+        followUp(sessionId, "H24", "MISSED");
+        followUp(sessionId, "H48", "MISSED");
+        await("a LOW alert: both follow-ups missed").atMost(Duration.ofSeconds(10))
+                .until(() -> openAlerts().stream().anyMatch(a -> a.path("patientId").asString().equals(patientId)
+                        && a.path("level").asString().equals("LOW")));
+    }
+
+    @Test
+    void badInputIsAProblemDetailNamingTheFieldNeverAServerError() {
+        String patientId = registerPatient();
+        Map<String, Object> painEleven = new java.util.HashMap<>(intake(false));
+        painEleven.put("painNprs", 11);
+
+        Reply reply = api.post("/api/patients/" + patientId + "/intake", painEleven);
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.header("Content-Type")).contains("application/problem+json");
+        assertThat(reply.body().toString()).contains("painNprs");
+        assertThat(api.post("/api/patients", "{\"clinicId\": ").status()).isEqualTo(400);
+        assertThat(api.get("/api/patients/" + UUID.randomUUID()).status()).isEqualTo(404);
+        assertThat(api.get("/api/surveys/not-a-real-token").status()).isEqualTo(404);
+    }
+
+    private String registerPatient() {
+        Reply registered = api.post("/api/patients", Map.of("clinicId", clinicId, "givenName", "Test", "familyName", "Patient-A",
+                "dateOfBirth", "1980-04-02"));
+        assertThat(registered.status()).isEqualTo(201);
+        assertThat(registered.header("Location")).endsWith(registered.text("patientId"));
+        return registered.text("patientId");
+    }
+
+    /** Retries while session-service has not yet read the intake from Kafka (409 intake-required). */
+    private String recordSession(String patientId, Instant endedAt) {
+        Reply recorded = await("session-service knows the intake").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.post("/api/patients/" + patientId + "/sessions", session(endedAt)), reply -> reply.status() != 409);
+        assertThat(recorded.status()).as(recorded.body().toString()).isEqualTo(201);
+        return recorded.text("sessionId");
+    }
+
+    private JsonNode followUp(String sessionId, String checkpoint, String status) {
+        return await(checkpoint + " is " + status).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Reply reply = api.get("/api/sessions/" + sessionId + "/follow-ups");
+                    if (reply.status() != 200) {
+                        return null;
+                    }
+                    return StreamSupport.stream(reply.body().spliterator(), false)
+                            .filter(f -> f.path("checkpoint").asString().equals(checkpoint) && f.path("status").asString().equals(status))
+                            .findFirst().orElse(null);
+                }, java.util.Objects::nonNull);
+    }
+
+    private String issueSurveyLink(JsonNode followUp) {
+        Reply link = api.post("/api/follow-ups/" + followUp.path("followUpId").asString() + "/survey-link", Map.of());
+        assertThat(link.status()).isEqualTo(201);
+        assertThat(link.text("surveyUrl")).endsWith(link.text("token"));
+        return link.text("token");
+    }
+
+    private List<JsonNode> openAlerts() {
+        Reply reply = api.get("/api/clinics/" + clinicId + "/alerts?status=OPEN");
+        assertThat(reply.status()).isEqualTo(200);
+        return StreamSupport.stream(reply.body().spliterator(), false).toList();
+    }
+
+    private static List<Integer> sorenessAt(JsonNode timeline, String checkpoint) {
+        JsonNode series = timeline.path("series").path("soreness").path(checkpoint);
+        return StreamSupport.stream(series.spliterator(), false).map(point -> point.path("value").asInt()).toList();
+    }
+
+    private static Map<String, Object> intake(boolean bleedingDisorder) {
+        return Map.of(
+                "assessedAt", Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString(),
+                "therapistId", "t-1",
+                "complaints", List.of(Map.of("bodyRegion", "SHOULDER", "side", "RIGHT", "description", "overuse")),
+                "painNprs", 7,
+                "screening", Map.of("pregnant", false, "bleedingDisorder", bleedingDisorder, "anticoagulants", false,
+                        "infectionOrWoundAtSite", false, "severeNeedlePhobia", false, "immunocompromised", false),
+                "consent", true,
+                "rom", List.of(Map.of("joint", "SHOULDER", "movement", "FLEXION", "side", "RIGHT", "degrees", 120)));
+    }
+
+    private static Map<String, Object> session(Instant endedAt) {
+        return Map.of(
+                "therapistId", "t-1",
+                "startedAt", endedAt.minus(45, ChronoUnit.MINUTES).toString(),
+                "endedAt", endedAt.toString(),
+                "needling", List.of(Map.of("muscle", "UPPER_TRAPEZIUS", "side", "RIGHT", "technique", "DEEP",
+                        "needles", 2, "dwellSeconds", 60, "twitchResponse", true)),
+                "adjuncts", List.of("STRETCHING"),
+                "painBefore", 6, "painAfter", 4,
+                "rom", List.of(
+                        Map.of("joint", "SHOULDER", "movement", "FLEXION", "side", "RIGHT", "degrees", 125, "phase", "PRE"),
+                        Map.of("joint", "SHOULDER", "movement", "FLEXION", "side", "RIGHT", "degrees", 140, "phase", "POST")),
+                "precautionAcknowledged", false, "adverseEventReviewed", false, "notes", "");
+    }
+
+    private static Map<String, Object> survey(int soreness, String severity) {
+        return Map.of("soreness", soreness, "pain", 2, "bruising", false, "fatigue", false, "lightheaded", false,
+                "adverseEvent", Map.of("severity", severity, "description", ""), "comment", "");
+    }
+}
