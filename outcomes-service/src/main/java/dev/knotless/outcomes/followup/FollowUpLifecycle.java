@@ -25,7 +25,7 @@ public class FollowUpLifecycle {
     private final AlertRules alertRules;
     private final EventCodec codec;
 
-    FollowUpLifecycle(FollowUpRepository followUps, AlertRules alertRules, EventCodec codec) {
+    public FollowUpLifecycle(FollowUpRepository followUps, AlertRules alertRules, EventCodec codec) {
         this.followUps = followUps;
         this.alertRules = alertRules;
         this.codec = codec;

@@ -30,7 +30,7 @@ public class FollowUpScheduler {
     private final FollowUpProperties properties;
     private final Clock clock;
 
-    FollowUpScheduler(FollowUpRepository followUps, FollowUpLifecycle lifecycle, FollowUpProperties properties, Clock clock) {
+    public FollowUpScheduler(FollowUpRepository followUps, FollowUpLifecycle lifecycle, FollowUpProperties properties, Clock clock) {
         this.followUps = followUps;
         this.lifecycle = lifecycle;
         this.properties = properties;
