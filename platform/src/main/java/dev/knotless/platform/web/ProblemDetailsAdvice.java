@@ -79,8 +79,11 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         if (cause instanceof PayloadTooLargeException tooLarge) {
             return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(tooLarge).getBody());
         }
+        // Not the most specific cause: a bad timestamp is a DateTimeParseException inside the
+        // DatabindException that knows the field.
+        DatabindException databind = databindCause(e);
         ProblemException problem;
-        if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
+        if (databind != null && !databind.getPath().isEmpty()) {
             String field = path(databind.getPath());
             problem = new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
                     field + ": " + reason(databind), List.of(new FieldProblem(field, reason(databind))));
@@ -127,6 +130,15 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         String detail = errors.stream().map(error -> error.field() + ": " + error.message()).collect(Collectors.joining("; "));
         var problem = new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail, errors);
         return ResponseEntity.status(problem.status()).body(problem.toProblemDetail());
+    }
+
+    private static DatabindException databindCause(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof DatabindException databind) {
+                return databind;
+            }
+        }
+        return null;
     }
 
     private static String path(List<JacksonException.Reference> references) {
