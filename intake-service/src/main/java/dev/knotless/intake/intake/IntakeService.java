@@ -1,0 +1,40 @@
+package dev.knotless.intake.intake;
+
+import dev.knotless.events.EventPayload.IntakeCompleted;
+import dev.knotless.intake.assessment.AssessmentService;
+import dev.knotless.intake.assessment.RomReadingInput;
+import dev.knotless.intake.patient.PatientService;
+import dev.knotless.intake.patient.PatientView;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+
+/** Decides the needling clearance of an intake and hands it to the patient's assessments. */
+@Service
+class IntakeService {
+
+    private final PatientService patients;
+    private final AssessmentService assessments;
+    private final NeedlingClearanceRules rules = new NeedlingClearanceRules();
+
+    IntakeService(PatientService patients, AssessmentService assessments) {
+        this.patients = patients;
+        this.assessments = assessments;
+    }
+
+    /** 404 problem for an unknown patient; otherwise the intake is stored with its IntakeCompleted event. */
+    IntakeView record(UUID patientId, IntakeRequest request) {
+        PatientView patient = patients.require(patientId);
+        ClearanceDecision clearance = rules.decide(request.screening().toAnswers(), request.consent());
+        var intake = new IntakeCompleted(
+                UUID.randomUUID(),
+                request.assessedAt(),
+                request.therapistId(),
+                request.complaints().stream().map(IntakeRequest.ComplaintInput::toComplaint).toList(),
+                request.painNprs(),
+                clearance.needlingClearance(),
+                clearance.reasonNames(),
+                request.rom().stream().map(RomReadingInput::toReading).toList());
+        assessments.recordIntake(patient, intake);
+        return new IntakeView(intake.assessmentId(), patientId, clearance.needlingClearance(), clearance.reasons());
+    }
+}

@@ -1,0 +1,63 @@
+package dev.knotless.intake.patient;
+
+import dev.knotless.events.EventEnvelope;
+import dev.knotless.events.EventPayload.PatientRegistered;
+import dev.knotless.platform.messaging.EventCodec;
+import dev.knotless.platform.outbox.OutboxMessage;
+import dev.knotless.platform.web.ProblemException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Registers patients (the patient and PatientRegistered in one write) and finds them; the intake
+ * and assessment features look patients up here.
+ */
+@Service
+public class PatientService {
+
+    private static final Logger log = LoggerFactory.getLogger(PatientService.class);
+
+    private final PatientRepository patients;
+    private final EventCodec codec;
+    private final Clock clock;
+    private final Counter registered;
+
+    PatientService(PatientRepository patients, EventCodec codec, Clock clock, MeterRegistry meters) {
+        this.patients = patients;
+        this.codec = codec;
+        this.clock = clock;
+        this.registered = Counter.builder("knotless.patients.registered").description("patients registered").register(meters);
+    }
+
+    PatientView register(RegisterPatientRequest request) {
+        var patient = new PatientDocument();
+        patient.patientId = UUID.randomUUID().toString();
+        patient.clinicId = request.clinicId();
+        patient.givenName = request.givenName();
+        patient.familyName = request.familyName();
+        patient.dateOfBirth = request.dateOfBirth().toString();
+        patient.email = request.email();
+        patient.phone = request.phone();
+        patient.registeredAt = clock.instant();
+        UUID patientId = UUID.fromString(patient.patientId);
+        patient.outbox.add(OutboxMessage.of(
+                EventEnvelope.of(patient.registeredAt, patientId, patient.clinicId, new PatientRegistered(patient.registeredAt)),
+                codec));
+        patients.insert(patient);
+        registered.increment();
+        log.info("Registered patient {} in clinic {}", patientId, patient.clinicId);
+        return patient.toView();
+    }
+
+    /** The patient, or a 404 problem for an id nobody registered. */
+    public PatientView require(UUID patientId) {
+        return patients.findById(patientId.toString())
+                .map(PatientDocument::toView)
+                .orElseThrow(() -> ProblemException.notFound("patient", patientId));
+    }
+}
