@@ -1,0 +1,371 @@
+package dev.knotless.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.knotless.events.EventEnvelope;
+import dev.knotless.events.EventPayload;
+import dev.knotless.events.EventPayload.AlertAcknowledged;
+import dev.knotless.events.EventPayload.AlertRaised;
+import dev.knotless.events.EventPayload.IntakeCompleted;
+import dev.knotless.events.EventPayload.PatientRegistered;
+import dev.knotless.events.EventPayload.SessionRecorded;
+import dev.knotless.events.Topics;
+import dev.knotless.events.Vocabulary.AlertLevel;
+import dev.knotless.events.Vocabulary.AlertRule;
+import dev.knotless.events.Vocabulary.NeedlingClearance;
+import dev.knotless.platform.messaging.EventCodec;
+import dev.knotless.session.patient.PatientReadModel;
+import dev.knotless.session.patient.PatientSnapshot;
+import dev.knotless.testsupport.EventProbe;
+import dev.knotless.testsupport.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.http.MediaType;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.web.servlet.client.RestTestClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What session-service promises, whatever broker and store it runs on. Intake and outcome events
+ * are published the way intake-service and outcomes-service publish them (String records keyed by
+ * patientId, encoded with the EventCodec); every test uses its own patients.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SessionServiceContract {
+
+    private static final Duration READ_MODEL_CATCH_UP = Duration.ofSeconds(30);
+
+    @Autowired
+    RestTestClient http;
+    @Autowired
+    KafkaTemplate<String, String> kafka;
+    @Autowired
+    EventCodec codec;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    PatientReadModel patients;
+    @Autowired
+    MongoTemplate mongo;
+    @Autowired
+    KafkaConnectionDetails kafkaConnection;
+
+    EventProbe sessionEvents;
+    EventProbe intakeDeadLetters;
+
+    @BeforeAll
+    void openProbes() {
+        String servers = String.join(",", kafkaConnection.getBootstrapServers());
+        sessionEvents = new EventProbe(servers, Topics.SESSION);
+        intakeDeadLetters = new EventProbe(servers, Topics.deadLetterOf(Topics.INTAKE));
+    }
+
+    @AfterAll
+    void closeProbes() {
+        sessionEvents.close();
+        intakeDeadLetters.close();
+    }
+
+    @Test
+    void aClearedPatientsSessionIsRecordedAndPublishedKeyedByPatientId() {
+        UUID patientId = patientWithIntake(NeedlingClearance.CLEARED);
+
+        JsonNode session = postSession(patientId, session(false, false).replace("\"notes\": \"\"", "\"notes\": \"kept-local-7f3a\""))
+                .expectStatus().isCreated()
+                .expectHeader().value("Location", location -> assertThat(location).startsWith("/api/sessions/"))
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        UUID sessionId = UUID.fromString(session.get("sessionId").asString());
+        assertThat(session.get("patientId").asString()).isEqualTo(patientId.toString());
+        assertThat(session.get("needlingClearance").asString()).isEqualTo("CLEARED");
+
+        EventEnvelope event = sessionEvents.await(SessionRecorded.class,
+                e -> ((SessionRecorded) e.payload()).sessionId().equals(sessionId));
+        assertThat(event.patientId()).isEqualTo(patientId);
+        assertThat(event.clinicId()).isEqualTo("clinic-a");
+        var recorded = (SessionRecorded) event.payload();
+        assertThat(recorded.therapistId()).isEqualTo("t-1");
+        assertThat(recorded.startedAt()).isEqualTo(Instant.parse("2026-11-20T14:00:00Z"));
+        assertThat(recorded.endedAt()).isEqualTo(Instant.parse("2026-11-20T14:45:00Z"));
+        assertThat(recorded.needling()).singleElement().satisfies(site -> {
+            assertThat(site.muscle()).isEqualTo("UPPER_TRAPEZIUS");
+            assertThat(site.needles()).isEqualTo(2);
+            assertThat(site.twitchResponse()).isTrue();
+        });
+        assertThat(recorded.adjuncts()).containsExactly("STRETCHING", "MANUAL_THERAPY");
+        assertThat(recorded.painBefore()).isEqualTo(6);
+        assertThat(recorded.painAfter()).isEqualTo(4);
+        assertThat(recorded.rom()).extracting(EventPayload.RomReading::degrees).containsExactly(125, 140);
+
+        ConsumerRecord<String, String> record = sessionEvents.records().stream()
+                .filter(r -> r.value().contains(sessionId.toString())).findFirst().orElseThrow();
+        assertThat(record.key()).isEqualTo(patientId.toString());
+        assertThat(record.value()).doesNotContain("kept-local-7f3a");
+
+        http.get().uri("/api/sessions/{sessionId}", sessionId).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.notes").isEqualTo("kept-local-7f3a");
+        await().atMost(READ_MODEL_CATCH_UP).until(() -> mongo.findById(sessionId.toString(), Document.class, "sessions")
+                .getList("outbox", Document.class).isEmpty());
+    }
+
+    @Test
+    void aContraindicatedPatientIsRefusedWith422AndNoSessionIsStored() {
+        UUID patientId = patientWithIntake(NeedlingClearance.CONTRAINDICATED, "BLEEDING_DISORDER");
+
+        postSession(patientId, session(true, true))
+                .expectStatus().isEqualTo(422)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("/problems/contraindicated")
+                .jsonPath("$.reasons").isEqualTo(List.of("BLEEDING_DISORDER"));
+
+        assertThat(mongo.count(Query.query(Criteria.where("patientId").is(patientId.toString())), "sessions")).isZero();
+        http.get().uri("/api/patients/{patientId}/sessions", patientId).exchange()
+                .expectStatus().isOk()
+                .expectBody().json("[]");
+    }
+
+    @Test
+    void aPrecautionNeedsToBeAcknowledged() {
+        UUID patientId = patientWithIntake(NeedlingClearance.PRECAUTION, "PREGNANT");
+
+        postSession(patientId, session(false, false))
+                .expectStatus().isEqualTo(422)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("/problems/precaution-not-acknowledged")
+                .jsonPath("$.reasons").isEqualTo(List.of("PREGNANT"));
+
+        postSession(patientId, session(true, false))
+                .expectStatus().isCreated()
+                .expectBody().jsonPath("$.precautionAcknowledged").isEqualTo(true);
+    }
+
+    @Test
+    void aPatientWithoutIntakeIsRefusedWith409() {
+        UUID patientId = UUID.randomUUID();
+        publish(EventEnvelope.of(clock.instant(), patientId, "clinic-a", new PatientRegistered(clock.instant())));
+        await().atMost(READ_MODEL_CATCH_UP).until(() -> patients.isKnown(patientId));
+
+        postSession(patientId, session(true, true))
+                .expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/intake-required");
+    }
+
+    @Test
+    void aPatientNeverSeenIsNotFound() {
+        UUID patientId = UUID.randomUUID();
+
+        postSession(patientId, session(false, false))
+                .expectStatus().isNotFound()
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/patient-not-found");
+        http.get().uri("/api/patients/{patientId}/sessions", patientId).exchange()
+                .expectStatus().isNotFound()
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/patient-not-found");
+        http.get().uri("/api/sessions/{sessionId}", UUID.randomUUID()).exchange()
+                .expectStatus().isNotFound()
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/session-not-found");
+    }
+
+    @Test
+    void anIntakeArrivingBeforeTheRegistrationIsEnough() {
+        UUID patientId = UUID.randomUUID();
+        publish(intake(patientId, Instant.parse("2026-11-18T14:00:00Z"), NeedlingClearance.CLEARED));
+        awaitClearance(patientId, NeedlingClearance.CLEARED);
+        publish(EventEnvelope.of(clock.instant(), patientId, "clinic-a", new PatientRegistered(clock.instant())));
+
+        postSession(patientId, session(false, false)).expectStatus().isCreated();
+    }
+
+    @Test
+    void aSignificantAdverseEventBlocksSessionsUntilReviewedForOneSessionOrAcknowledged() {
+        UUID patientId = patientWithIntake(NeedlingClearance.CLEARED);
+        UUID firstSession = sessionIdOf(postSession(patientId, session(false, false)).expectStatus().isCreated());
+        UUID alertId = UUID.randomUUID();
+        publish(EventEnvelope.of(clock.instant(), patientId, "clinic-a",
+                new AlertRaised(alertId, AlertLevel.HIGH, AlertRule.SIGNIFICANT_ADVERSE_EVENT, firstSession, UUID.randomUUID(), null)));
+        awaitPatient(patientId, p -> !p.openAdverseEvents().isEmpty());
+
+        postSession(patientId, session(false, false))
+                .expectStatus().isEqualTo(409)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("/problems/adverse-event-review-required")
+                .jsonPath("$.alertIds").isEqualTo(List.of(alertId.toString()));
+
+        postSession(patientId, session(false, true))
+                .expectStatus().isCreated()
+                .expectBody().jsonPath("$.adverseEventReviewed").isEqualTo(true);
+
+        postSession(patientId, session(false, false)).expectStatus().isEqualTo(409);
+
+        publish(EventEnvelope.of(clock.instant(), patientId, "clinic-a", new AlertAcknowledged(alertId, "t-1")));
+        awaitPatient(patientId, p -> p.openAdverseEvents().isEmpty());
+
+        postSession(patientId, session(false, false)).expectStatus().isCreated();
+    }
+
+    @Test
+    void alertsOfOtherRulesDoNotBlockSessions() {
+        UUID patientId = patientWithIntake(NeedlingClearance.CLEARED);
+        EventEnvelope highSoreness = EventEnvelope.of(clock.instant(), patientId, "clinic-a",
+                new AlertRaised(UUID.randomUUID(), AlertLevel.HIGH, AlertRule.HIGH_SORENESS, UUID.randomUUID(), UUID.randomUUID(), null));
+        publish(highSoreness);
+        // Same topic and key after it: once this is applied, the alert before it was consumed.
+        EventEnvelope marker = EventEnvelope.of(clock.instant(), patientId, "clinic-a", new AlertAcknowledged(UUID.randomUUID(), "t-1"));
+        publish(marker);
+        Document patient = await().atMost(READ_MODEL_CATCH_UP)
+                .until(() -> mongo.findById(patientId.toString(), Document.class, "patients"),
+                        document -> document.getList("appliedEventIds", String.class).contains(marker.eventId().toString()));
+        assertThat(patient.getList("appliedEventIds", String.class)).doesNotContain(highSoreness.eventId().toString());
+
+        postSession(patientId, session(false, false)).expectStatus().isCreated();
+    }
+
+    @Test
+    void theSameIntakeCompletedDeliveredTwiceIsAppliedOnce() {
+        UUID patientId = UUID.randomUUID();
+        EventEnvelope intake = intake(patientId, Instant.parse("2026-11-18T14:00:00Z"), NeedlingClearance.CLEARED);
+        publish(intake);
+        publish(intake);
+        EventEnvelope registered = EventEnvelope.of(clock.instant(), patientId, "clinic-a", new PatientRegistered(clock.instant()));
+        publish(registered);
+
+        // Same topic, same key: once the registration is applied, both deliveries of the intake were consumed.
+        Document patient = await().atMost(READ_MODEL_CATCH_UP)
+                .until(() -> mongo.findById(patientId.toString(), Document.class, "patients"),
+                        document -> document != null && document.get("registeredAt") != null);
+        assertThat(patient.getList("appliedEventIds", String.class))
+                .containsExactlyInAnyOrder(intake.eventId().toString(), registered.eventId().toString());
+        assertThat(patient.get("version", Number.class).longValue())
+                .as("one insert and one update: the duplicate was not written").isEqualTo(1L);
+    }
+
+    @Test
+    void anUndecodableMessageIsDeadLetteredAndTheNextMessageIsStillProcessed() {
+        UUID patientId = UUID.randomUUID();
+        String poison = "not json " + UUID.randomUUID();
+        send(Topics.INTAKE, patientId.toString(), poison);
+        publish(intake(patientId, Instant.parse("2026-11-18T14:00:00Z"), NeedlingClearance.CLEARED));
+
+        ConsumerRecord<String, String> deadLetter = await().atMost(READ_MODEL_CATCH_UP)
+                .until(() -> intakeDeadLetters.records().stream().filter(r -> poison.equals(r.value())).findFirst(), Optional::isPresent)
+                .orElseThrow();
+        assertThat(deadLetter.key()).isEqualTo(patientId.toString());
+        assertThat(deadLetter.headers().lastHeader("kafka_dlt-original-topic").value()).asString().isEqualTo(Topics.INTAKE);
+        awaitClearance(patientId, NeedlingClearance.CLEARED);
+    }
+
+    @Test
+    void aSessionThatEndedThirtyHoursAgoIsAccepted() {
+        UUID patientId = patientWithIntake(NeedlingClearance.CLEARED);
+        Instant endedAt = clock.instant().minus(Duration.ofHours(30));
+
+        postSession(patientId, session(endedAt.minus(Duration.ofMinutes(45)), endedAt, false, false))
+                .expectStatus().isCreated()
+                .expectBody().jsonPath("$.endedAt").isEqualTo(endedAt.toString());
+    }
+
+    @Test
+    void aSessionEndingInTheFutureIsRefused() {
+        UUID patientId = patientWithIntake(NeedlingClearance.CLEARED);
+        Instant endedAt = clock.instant().plusSeconds(60);
+
+        postSession(patientId, session(endedAt.minus(Duration.ofMinutes(45)), endedAt, false, false))
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("endedAt");
+        assertThat(mongo.count(Query.query(Criteria.where("patientId").is(patientId.toString())), "sessions")).isZero();
+    }
+
+    @Test
+    void aPatientsSessionsAreListedByStartedAt() {
+        UUID patientId = patientWithIntake(NeedlingClearance.CLEARED);
+        Instant now = clock.instant();
+        UUID later = sessionIdOf(postSession(patientId, session(now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1)), false, false))
+                .expectStatus().isCreated());
+        UUID earlier = sessionIdOf(postSession(patientId, session(now.minus(Duration.ofDays(3)), now.minus(Duration.ofDays(3)).plusSeconds(1800), false, false))
+                .expectStatus().isCreated());
+
+        http.get().uri("/api/patients/{patientId}/sessions", patientId).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$[*].sessionId").isEqualTo(List.of(earlier.toString(), later.toString()));
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    private UUID patientWithIntake(NeedlingClearance clearance, String... reasons) {
+        UUID patientId = UUID.randomUUID();
+        publish(EventEnvelope.of(clock.instant(), patientId, "clinic-a", new PatientRegistered(clock.instant())));
+        publish(intake(patientId, Instant.parse("2026-11-18T14:00:00Z"), clearance, reasons));
+        awaitClearance(patientId, clearance);
+        return patientId;
+    }
+
+    private EventEnvelope intake(UUID patientId, Instant assessedAt, NeedlingClearance clearance, String... reasons) {
+        return EventEnvelope.of(clock.instant(), patientId, "clinic-a", new IntakeCompleted(UUID.randomUUID(), assessedAt, "t-1",
+                List.of(), 6, clearance, List.of(reasons), List.of()));
+    }
+
+    private void awaitClearance(UUID patientId, NeedlingClearance clearance) {
+        awaitPatient(patientId, p -> p.latestIntake().map(PatientSnapshot.Intake::needlingClearance).orElse(null) == clearance);
+    }
+
+    private void awaitPatient(UUID patientId, Predicate<PatientSnapshot> condition) {
+        await().atMost(READ_MODEL_CATCH_UP).until(() -> patients.find(patientId).filter(condition).isPresent());
+    }
+
+    private void publish(EventEnvelope event) {
+        send(event.topic(), event.key(), codec.encode(event));
+    }
+
+    private void send(String topic, String key, String value) {
+        try {
+            kafka.send(topic, key, value).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("could not publish to " + topic, e);
+        }
+    }
+
+    private RestTestClient.ResponseSpec postSession(UUID patientId, String body) {
+        return http.post().uri("/api/patients/{patientId}/sessions", patientId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body)
+                .exchange();
+    }
+
+    private static UUID sessionIdOf(RestTestClient.ResponseSpec created) {
+        JsonNode session = created.expectBody(JsonNode.class).returnResult().getResponseBody();
+        return UUID.fromString(session.get("sessionId").asString());
+    }
+
+    private String session(boolean precautionAcknowledged, boolean adverseEventReviewed) {
+        return session(Instant.parse("2026-11-20T14:00:00Z"), Instant.parse("2026-11-20T14:45:00Z"), precautionAcknowledged, adverseEventReviewed);
+    }
+
+    private static String session(Instant startedAt, Instant endedAt, boolean precautionAcknowledged, boolean adverseEventReviewed) {
+        return """
+                { "therapistId": "t-1", "startedAt": "%s", "endedAt": "%s",
+                  "needling": [ { "muscle": "UPPER_TRAPEZIUS", "side": "RIGHT", "technique": "DEEP",
+                                  "needles": 2, "dwellSeconds": 60, "twitchResponse": true } ],
+                  "adjuncts": ["STRETCHING", "MANUAL_THERAPY"],
+                  "painBefore": 6, "painAfter": 4,
+                  "rom": [ { "joint": "SHOULDER", "movement": "FLEXION", "side": "RIGHT", "degrees": 125, "phase": "PRE" },
+                           { "joint": "SHOULDER", "movement": "FLEXION", "side": "RIGHT", "degrees": 140, "phase": "POST" } ],
+                  "precautionAcknowledged": %s, "adverseEventReviewed": %s, "notes": "" }
+                """.formatted(startedAt, endedAt, precautionAcknowledged, adverseEventReviewed);
+    }
+}
