@@ -1,0 +1,354 @@
+package dev.knotless.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.knotless.events.EventEnvelope;
+import dev.knotless.events.EventPayload.AssessmentRecorded;
+import dev.knotless.events.EventPayload.Complaint;
+import dev.knotless.events.EventPayload.IntakeCompleted;
+import dev.knotless.events.EventPayload.PatientRegistered;
+import dev.knotless.events.EventPayload.RomReading;
+import dev.knotless.events.Topics;
+import dev.knotless.events.Vocabulary.AssessmentKind;
+import dev.knotless.events.Vocabulary.BodyRegion;
+import dev.knotless.events.Vocabulary.Joint;
+import dev.knotless.events.Vocabulary.Movement;
+import dev.knotless.events.Vocabulary.NeedlingClearance;
+import dev.knotless.events.Vocabulary.Side;
+import dev.knotless.testsupport.EventProbe;
+import dev.knotless.testsupport.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.index.IndexInfo;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.client.RestTestClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What intake-service promises, whatever broker and store it runs on: patients, intakes and
+ * re-assessments are stored and their events reach {@code knotless.intake.v1} keyed by patientId,
+ * through the outbox. Every test registers its own patients.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class IntakeServiceContract {
+
+    private static final Duration RELAY = Duration.ofSeconds(15);
+
+    @Autowired
+    RestTestClient http;
+    @Autowired
+    MongoTemplate mongo;
+    @Autowired
+    MutableClock clock;
+    /** The servers the service itself uses: spring.kafka.bootstrap-servers, or the container's with @ServiceConnection. */
+    @Autowired
+    KafkaConnectionDetails kafkaConnection;
+
+    EventProbe intakeEvents;
+
+    @BeforeAll
+    void openProbe() {
+        intakeEvents = new EventProbe(String.join(",", kafkaConnection.getBootstrapServers()), Topics.INTAKE);
+    }
+
+    @AfterAll
+    void closeProbe() {
+        intakeEvents.close();
+    }
+
+    @Test
+    void aRegisteredPatientAnswers201WithItsLocationAndCanBeRead() {
+        JsonNode created = register(PATIENT.formatted("clinic-a", "Patient-A"))
+                .expectStatus().isCreated()
+                .expectHeader().value("Location", location -> assertThat(location).matches("/api/patients/[0-9a-f-]{36}"))
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        String patientId = created.get("patientId").asString();
+        assertThat(created.get("registeredAt").asString()).isEqualTo(TestClockConfig.NOW);
+
+        http.get().uri("/api/patients/{patientId}", patientId).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.patientId").isEqualTo(patientId)
+                .jsonPath("$.clinicId").isEqualTo("clinic-a")
+                .jsonPath("$.givenName").isEqualTo("Test")
+                .jsonPath("$.familyName").isEqualTo("Patient-A")
+                .jsonPath("$.dateOfBirth").isEqualTo("1980-04-02")
+                .jsonPath("$.email").isEqualTo("patient-a@example.org")
+                .jsonPath("$.phone").isEqualTo("+41 44 123 45 67")
+                .jsonPath("$.registeredAt").isEqualTo(TestClockConfig.NOW)
+                .jsonPath("$.outbox").doesNotExist();
+    }
+
+    @Test
+    void registeringPublishesPatientRegisteredKeyedByPatientIdWithoutIdentity() {
+        UUID patientId = registerPatient("clinic-b");
+
+        EventEnvelope event = intakeEvents.await(PatientRegistered.class, e -> e.patientId().equals(patientId));
+        assertThat(event.clinicId()).isEqualTo("clinic-b");
+        assertThat(event.occurredAt()).isEqualTo(Instant.parse(TestClockConfig.NOW));
+        assertThat(((PatientRegistered) event.payload()).registeredAt()).isEqualTo(Instant.parse(TestClockConfig.NOW));
+
+        ConsumerRecord<String, String> record = recordOf(event);
+        assertThat(record.key()).isEqualTo(patientId.toString());
+        assertThat(record.value()).doesNotContain("Patient-A", "patient-a@example.org", "1980-04-02", "123 45 67");
+    }
+
+    @Test
+    void anIntakePublishesIntakeCompletedWithTheClearanceAndAllItsFindings() {
+        UUID patientId = registerPatient("clinic-a");
+
+        JsonNode intake = postIntake(patientId, intake("2026-11-18T14:00:00Z", true, "pregnant", "anticoagulants"))
+                .expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        UUID assessmentId = UUID.fromString(intake.get("assessmentId").asString());
+        assertThat(intake.get("patientId").asString()).isEqualTo(patientId.toString());
+        assertThat(intake.get("needlingClearance").asString()).isEqualTo("PRECAUTION");
+        assertThat(intake.get("reasons").values()).extracting(JsonNode::asString).containsExactly("PREGNANT", "ANTICOAGULANTS");
+
+        EventEnvelope event = intakeEvents.await(IntakeCompleted.class, e -> e.patientId().equals(patientId));
+        assertThat(recordOf(event).key()).isEqualTo(patientId.toString());
+        assertThat(event.clinicId()).isEqualTo("clinic-a");
+        assertThat(event.occurredAt()).isEqualTo(Instant.parse(TestClockConfig.NOW));
+        var completed = (IntakeCompleted) event.payload();
+        assertThat(completed.assessmentId()).isEqualTo(assessmentId);
+        assertThat(completed.assessedAt()).isEqualTo(Instant.parse("2026-11-18T14:00:00Z"));
+        assertThat(completed.therapistId()).isEqualTo("t-1");
+        assertThat(completed.complaints()).containsExactly(new Complaint(BodyRegion.SHOULDER, Side.RIGHT, "overuse"));
+        assertThat(completed.painNprs()).isEqualTo(7);
+        assertThat(completed.needlingClearance()).isEqualTo(NeedlingClearance.PRECAUTION);
+        assertThat(completed.reasons()).containsExactly("PREGNANT", "ANTICOAGULANTS");
+        assertThat(completed.rom()).containsExactly(new RomReading(Joint.SHOULDER, Movement.FLEXION, Side.RIGHT, 120, null));
+    }
+
+    @Test
+    void anIntakeWithoutConsentIsContraindicatedAndALaterIntakeReplacesTheClearance() {
+        UUID patientId = registerPatient("clinic-a");
+
+        postIntake(patientId, intake("2026-11-18T14:00:00Z", false, "bleedingDisorder"))
+                .expectStatus().isCreated()
+                .expectBody()
+                .jsonPath("$.needlingClearance").isEqualTo("CONTRAINDICATED")
+                .jsonPath("$.reasons").isEqualTo(List.of("NO_CONSENT", "BLEEDING_DISORDER"));
+        postIntake(patientId, intake("2026-11-19T09:00:00Z", true))
+                .expectStatus().isCreated()
+                .expectBody()
+                .jsonPath("$.needlingClearance").isEqualTo("CLEARED")
+                .jsonPath("$.reasons").isEqualTo(List.of());
+
+        await().atMost(RELAY).until(() -> intakeEvents.eventsOf(IntakeCompleted.class, patientId).size() == 2);
+        IntakeCompleted latest = intakeEvents.eventsOf(IntakeCompleted.class, patientId).stream()
+                .map(e -> (IntakeCompleted) e.payload())
+                .max(java.util.Comparator.comparing(IntakeCompleted::assessedAt))
+                .orElseThrow();
+        assertThat(latest.needlingClearance()).isEqualTo(NeedlingClearance.CLEARED);
+        assertThat(latest.reasons()).isEmpty();
+    }
+
+    @Test
+    void aReassessmentPublishesAssessmentRecordedAndIsListedAfterTheIntake() {
+        UUID patientId = registerPatient("clinic-a");
+        UUID intakeId = assessmentIdOf(postIntake(patientId, intake("2026-11-18T14:00:00Z", true)).expectStatus().isCreated());
+
+        JsonNode created = postReassessment(patientId, reassessment("2026-11-20T14:30:00Z", "DISCHARGE", 2))
+                .expectStatus().isCreated()
+                .expectHeader().value("Location", location -> assertThat(location).startsWith("/api/patients/" + patientId + "/assessments/"))
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        UUID assessmentId = UUID.fromString(created.get("assessmentId").asString());
+        assertThat(created.get("kind").asString()).isEqualTo("DISCHARGE");
+
+        EventEnvelope event = intakeEvents.await(AssessmentRecorded.class, e -> e.patientId().equals(patientId));
+        assertThat(recordOf(event).key()).isEqualTo(patientId.toString());
+        assertThat(event.clinicId()).isEqualTo("clinic-a");
+        var recorded = (AssessmentRecorded) event.payload();
+        assertThat(recorded.assessmentId()).isEqualTo(assessmentId);
+        assertThat(recorded.kind()).isEqualTo(AssessmentKind.DISCHARGE);
+        assertThat(recorded.assessedAt()).isEqualTo(Instant.parse("2026-11-20T14:30:00Z"));
+        assertThat(recorded.painNprs()).isEqualTo(2);
+        assertThat(recorded.rom()).containsExactly(new RomReading(Joint.SHOULDER, Movement.FLEXION, Side.RIGHT, 165, null));
+
+        http.get().uri("/api/patients/{patientId}/assessments", patientId).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$[*].assessmentId").isEqualTo(List.of(intakeId.toString(), assessmentId.toString()))
+                .jsonPath("$[*].kind").isEqualTo(List.of("INTAKE", "DISCHARGE"))
+                .jsonPath("$[0].needlingClearance").isEqualTo("CLEARED")
+                .jsonPath("$[1].painNprs").isEqualTo(2)
+                .jsonPath("$[0].outbox").doesNotExist();
+        http.get().uri("/api/patients/{patientId}/assessments/{assessmentId}", patientId, assessmentId).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.kind").isEqualTo("DISCHARGE")
+                .jsonPath("$.rom[0].degrees").isEqualTo(165);
+    }
+
+    @Test
+    void aReassessmentBeforeTheIntakeIsRefusedWith409AndNothingIsStoredOrPublished() {
+        UUID patientId = registerPatient("clinic-a");
+
+        postReassessment(patientId, reassessment("2026-11-19T10:00:00Z", "PROGRESS", 5))
+                .expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/intake-required");
+
+        assertThat(assessmentsStoredFor(patientId)).isZero();
+        // The intake's event comes after anything the refused request could have staged for this
+        // patient (same key, same partition): once it is here, nothing else is on its way.
+        postIntake(patientId, intake("2026-11-19T11:00:00Z", true)).expectStatus().isCreated();
+        intakeEvents.await(IntakeCompleted.class, e -> e.patientId().equals(patientId));
+        assertThat(intakeEvents.eventsOf(AssessmentRecorded.class, patientId)).isEmpty();
+    }
+
+    @Test
+    void aRefusedRequestLeavesNoDocumentBehind() {
+        UUID patientId = registerPatient("clinic-a");
+
+        postIntake(patientId, intake("2026-11-18T14:00:00Z", true).replace("\"painNprs\": 7", "\"painNprs\": 11"))
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("painNprs");
+        postIntake(patientId, intake(clock.instant().plusSeconds(60).toString(), true))
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("assessedAt");
+        assertThat(assessmentsStoredFor(patientId)).isZero();
+
+        String marker = "Patient-" + UUID.randomUUID();
+        register(PATIENT.formatted("clinic-a", marker).replace("1980-04-02", "1899-12-31"))
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("dateOfBirth");
+        assertThat(mongo.count(Query.query(Criteria.where("familyName").is(marker)), "patients")).isZero();
+    }
+
+    @Test
+    void anUnknownPatientIsNotFoundAndGetsNoAssessment() {
+        UUID patientId = UUID.randomUUID();
+
+        http.get().uri("/api/patients/{patientId}", patientId).exchange()
+                .expectStatus().isNotFound()
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/patient-not-found");
+        postIntake(patientId, intake("2026-11-18T14:00:00Z", true))
+                .expectStatus().isNotFound()
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/patient-not-found");
+        postReassessment(patientId, reassessment("2026-11-19T10:00:00Z", "PROGRESS", 5))
+                .expectStatus().isNotFound();
+        http.get().uri("/api/patients/{patientId}/assessments", patientId).exchange()
+                .expectStatus().isNotFound();
+        assertThat(assessmentsStoredFor(patientId)).isZero();
+    }
+
+    @Test
+    void anAssessmentIsOnlyFoundUnderItsOwnPatient() {
+        UUID patientId = registerPatient("clinic-a");
+        UUID otherPatientId = registerPatient("clinic-a");
+        UUID intakeId = assessmentIdOf(postIntake(patientId, intake("2026-11-18T14:00:00Z", true)).expectStatus().isCreated());
+
+        http.get().uri("/api/patients/{patientId}/assessments/{assessmentId}", patientId, intakeId).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.kind").isEqualTo("INTAKE");
+        http.get().uri("/api/patients/{patientId}/assessments/{assessmentId}", otherPatientId, intakeId).exchange()
+                .expectStatus().isNotFound()
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/assessment-not-found");
+    }
+
+    @Test
+    void theOutboxIsEmptiedOnceTheEventsAreOnKafka() {
+        UUID patientId = registerPatient("clinic-a");
+        UUID intakeId = assessmentIdOf(postIntake(patientId, intake("2026-11-18T14:00:00Z", true)).expectStatus().isCreated());
+
+        intakeEvents.await(PatientRegistered.class, e -> e.patientId().equals(patientId));
+        intakeEvents.await(IntakeCompleted.class, e -> e.patientId().equals(patientId));
+
+        await().atMost(RELAY).until(() -> outboxOf("patients", patientId.toString()).isEmpty());
+        await().atMost(RELAY).until(() -> outboxOf("assessments", intakeId.toString()).isEmpty());
+    }
+
+    @Test
+    void assessmentsAreIndexedByPatient() {
+        List<IndexInfo> indexes = mongo.indexOps("assessments").getIndexInfo();
+
+        assertThat(indexes).anySatisfy(index -> {
+            assertThat(index.getName()).isEqualTo("patient_assessed");
+            assertThat(index.getIndexFields().getFirst().getKey()).isEqualTo("patientId");
+        });
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    private static final String PATIENT = """
+            { "clinicId": "%s", "givenName": "Test", "familyName": "%s", "dateOfBirth": "1980-04-02",
+              "email": "patient-a@example.org", "phone": "+41 44 123 45 67" }
+            """;
+
+    private UUID registerPatient(String clinicId) {
+        JsonNode created = register(PATIENT.formatted(clinicId, "Patient-A")).expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        return UUID.fromString(created.get("patientId").asString());
+    }
+
+    private RestTestClient.ResponseSpec register(String body) {
+        return http.post().uri("/api/patients").contentType(MediaType.APPLICATION_JSON).body(body).exchange();
+    }
+
+    private RestTestClient.ResponseSpec postIntake(UUID patientId, String body) {
+        return http.post().uri("/api/patients/{patientId}/intake", patientId).contentType(MediaType.APPLICATION_JSON).body(body).exchange();
+    }
+
+    private RestTestClient.ResponseSpec postReassessment(UUID patientId, String body) {
+        return http.post().uri("/api/patients/{patientId}/assessments", patientId).contentType(MediaType.APPLICATION_JSON).body(body)
+                .exchange();
+    }
+
+    private static UUID assessmentIdOf(RestTestClient.ResponseSpec created) {
+        return UUID.fromString(created.expectBody(JsonNode.class).returnResult().getResponseBody().get("assessmentId").asString());
+    }
+
+    /** The intake body of DESIGN.md with the given screening answers set to true. */
+    private static String intake(String assessedAt, boolean consent, String... yesAnswers) {
+        String body = """
+                { "assessedAt": "%s", "therapistId": "t-1",
+                  "complaints": [ { "bodyRegion": "SHOULDER", "side": "RIGHT", "description": "overuse" } ],
+                  "painNprs": 7,
+                  "screening": { "pregnant": false, "bleedingDisorder": false, "anticoagulants": false,
+                                 "infectionOrWoundAtSite": false, "severeNeedlePhobia": false, "immunocompromised": false },
+                  "consent": %s,
+                  "rom": [ { "joint": "SHOULDER", "movement": "FLEXION", "side": "RIGHT", "degrees": 120 } ] }
+                """.formatted(assessedAt, consent);
+        for (String answer : yesAnswers) {
+            assertThat(body).contains("\"" + answer + "\": false");
+            body = body.replace("\"" + answer + "\": false", "\"" + answer + "\": true");
+        }
+        return body;
+    }
+
+    private static String reassessment(String assessedAt, String kind, int pain) {
+        return """
+                { "assessedAt": "%s", "therapistId": "t-2", "kind": "%s", "painNprs": %d,
+                  "rom": [ { "joint": "SHOULDER", "movement": "FLEXION", "side": "RIGHT", "degrees": 165 } ] }
+                """.formatted(assessedAt, kind, pain);
+    }
+
+    private ConsumerRecord<String, String> recordOf(EventEnvelope event) {
+        return intakeEvents.records().stream()
+                .filter(r -> r.value().contains(event.eventId().toString()))
+                .findFirst().orElseThrow();
+    }
+
+    private long assessmentsStoredFor(UUID patientId) {
+        return mongo.count(Query.query(Criteria.where("patientId").is(patientId.toString())), "assessments");
+    }
+
+    private List<Document> outboxOf(String collection, String id) {
+        return mongo.findById(id, Document.class, collection).getList("outbox", Document.class);
+    }
+}
