@@ -1,7 +1,11 @@
 package dev.knotless.platform.messaging;
 
 import dev.knotless.events.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -18,6 +22,8 @@ import org.springframework.util.backoff.FixedBackOff;
 @Configuration(proxyBeanMethods = false)
 public class KafkaMessagingConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(KafkaMessagingConfiguration.class);
+
     @Bean
     KafkaAdmin.NewTopics knotlessTopics(MessagingProperties properties) {
         return new KafkaAdmin.NewTopics(Topics.ALL.stream()
@@ -31,10 +37,18 @@ public class KafkaMessagingConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(CommonErrorHandler.class)
-    DefaultErrorHandler knotlessErrorHandler(KafkaOperations<Object, Object> kafka, MessagingProperties properties) {
+    DefaultErrorHandler knotlessErrorHandler(KafkaOperations<Object, Object> kafka, MessagingProperties properties, MeterRegistry meters) {
         // Partition -1 lets the producer choose by key, so a patient's dead letters stay together.
-        var recoverer = new DeadLetterPublishingRecoverer(kafka,
+        var deadLetters = new DeadLetterPublishingRecoverer(kafka,
                 (record, exception) -> new TopicPartition(Topics.deadLetterOf(record.topic()), -1));
+        ConsumerRecordRecoverer recoverer = (record, exception) -> {
+            // Coordinates and the failure only: the record's value is patient data.
+            Throwable cause = exception.getCause() != null ? exception.getCause() : exception;
+            log.warn("Dead-lettering {}-{}@{} after failed processing: {}", record.topic(), record.partition(), record.offset(),
+                    cause.getClass().getSimpleName());
+            meters.counter("knotless.messaging.dead.lettered", "topic", record.topic()).increment();
+            deadLetters.accept(record, exception);
+        };
         var consumer = properties.consumer();
         var handler = new DefaultErrorHandler(recoverer,
                 new FixedBackOff(consumer.backoff().toMillis(), Math.max(0, consumer.attempts() - 1)));
