@@ -1,0 +1,18 @@
+package dev.knotless.outcomes;
+
+import dev.knotless.testsupport.EmbeddedInfrastructure;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The contract against a Kafka broker in this JVM and mongo-java-server (no Docker needed). */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(TestClockConfig.class)
+class OutcomesServiceEmbeddedIT extends OutcomesServiceContract {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        EmbeddedInfrastructure.register(registry, "knotless-outcomes");
+    }
+}
