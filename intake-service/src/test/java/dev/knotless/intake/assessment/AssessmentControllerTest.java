@@ -111,6 +111,11 @@ class AssessmentControllerTest {
         expectInvalid(reassess(replace(VALID, "\"painNprs\": 4", "\"painNprs\": \"seven\"")), "painNprs");
     }
 
+    @Test
+    void aFractionalPainIsRefusedNotTruncated() throws Exception {
+        expectInvalid(reassess(replace(VALID, "\"painNprs\": 4", "\"painNprs\": 4.5")), "painNprs");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"INTAKE", "progress", "FOLLOW_UP"})
     void aKindOtherThanProgressOrDischargeIsRefused(String kind) throws Exception {

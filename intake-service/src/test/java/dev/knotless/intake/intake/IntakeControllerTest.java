@@ -120,6 +120,27 @@ class IntakeControllerTest {
     }
 
     @Test
+    void aFractionalPainIsRefusedNotTruncated() throws Exception {
+        expectInvalid(intake(replace(VALID, "\"painNprs\": 7", "\"painNprs\": 7.9")), "painNprs");
+    }
+
+    @Test
+    void aPainGivenAsTextIsRefused() throws Exception {
+        expectInvalid(intake(replace(VALID, "\"painNprs\": 7", "\"painNprs\": \"7\"")), "painNprs");
+    }
+
+    @Test
+    void aScreeningAnswerGivenAsANumberOrTextIsRefused() throws Exception {
+        expectInvalid(intake(replace(VALID, "\"pregnant\": false", "\"pregnant\": 0")), "screening.pregnant");
+        expectInvalid(intake(replace(VALID, "\"pregnant\": false", "\"pregnant\": \"false\"")), "screening.pregnant");
+    }
+
+    @Test
+    void aTherapistIdGivenAsANumberIsRefused() throws Exception {
+        expectInvalid(intake(replace(VALID, "\"therapistId\": \"t-1\"", "\"therapistId\": 1")), "therapistId");
+    }
+
+    @Test
     void anUnknownSideIsRefusedNamingTheField() throws Exception {
         expectInvalid(intake(replace(VALID, "\"side\": \"RIGHT\", \"description\"", "\"side\": \"UP\", \"description\"")),
                 "complaints[0].side");

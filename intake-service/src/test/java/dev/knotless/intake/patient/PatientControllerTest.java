@@ -108,6 +108,11 @@ class PatientControllerTest {
     }
 
     @Test
+    void aClinicIdGivenAsANumberIsRefusedNotTurnedIntoText() throws Exception {
+        expectInvalid(register(replace(VALID, "\"clinic-a\"", "42")), "clinicId");
+    }
+
+    @Test
     void aClinicIdOutsideThePatternIsRefused() throws Exception {
         expectInvalid(register(replace(VALID, "\"clinic-a\"", "\"Clinic A\"")), "clinicId");
         expectInvalid(register(replace(VALID, "\"clinic-a\"", "\"-clinic\"")), "clinicId");
