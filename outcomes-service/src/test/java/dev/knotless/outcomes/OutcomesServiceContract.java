@@ -202,6 +202,8 @@ abstract class OutcomesServiceContract {
         assertThat(again.body().get("type").asString()).isEqualTo("/problems/survey-already-submitted");
         assertThat(followUpsOf(sessionId).getFirst().get("status").asString()).isEqualTo("COMPLETED");
         assertThat(call("POST", "/api/follow-ups/" + FollowUp.idOf(sessionId, Checkpoint.H24) + "/survey-link", null).status()).isEqualTo(409);
+        assertThat(http.get().uri("/actuator/prometheus").retrieve().body(String.class))
+                .contains("knotless_outcomes_surveys_submitted_total{checkpoint=\"H24\"");
     }
 
     @Test
@@ -282,6 +284,14 @@ abstract class OutcomesServiceContract {
         var alert = awaitAlert(CLINIC, "OPEN", sessionId.toString(), AlertRule.HIGH_SORENESS);
         assertThat(alert.get("alertId").asString()).isEqualTo(alertId.toString());
         assertThat(alert.get("level").asString()).isEqualTo("HIGH");
+        var open = alerts(CLINIC, "OPEN");
+        assertThat(open).extracting(a -> AlertLevel.valueOf(a.get("level").asString())).isSorted();
+        for (int i = 1; i < open.size(); i++) {
+            if (open.get(i).get("level").equals(open.get(i - 1).get("level"))) {
+                assertThat(Instant.parse(open.get(i).get("raisedAt").asString()))
+                        .isBeforeOrEqualTo(Instant.parse(open.get(i - 1).get("raisedAt").asString()));
+            }
+        }
 
         var acknowledged = call("POST", "/api/alerts/" + alertId + "/acknowledge", "{\"acknowledgedBy\": \"t-1\"}");
         assertThat(acknowledged.status()).isEqualTo(200);

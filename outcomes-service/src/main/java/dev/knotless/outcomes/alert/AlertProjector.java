@@ -5,6 +5,8 @@ import dev.knotless.events.EventPayload.AlertRaised;
 import dev.knotless.events.Vocabulary.AlertRule;
 import dev.knotless.outcomes.followup.FollowUp;
 import dev.knotless.outcomes.followup.FollowUpRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -22,10 +24,12 @@ public class AlertProjector {
 
     private final AlertRepository alerts;
     private final FollowUpRepository followUps;
+    private final MeterRegistry meters;
 
-    AlertProjector(AlertRepository alerts, FollowUpRepository followUps) {
+    AlertProjector(AlertRepository alerts, FollowUpRepository followUps, MeterRegistry meters) {
         this.alerts = alerts;
         this.followUps = followUps;
+        this.meters = meters;
     }
 
     public void onAlertRaised(EventEnvelope event, AlertRaised raised) {
@@ -44,6 +48,8 @@ public class AlertProjector {
                 raised.sessionId(), raised.followUpId(), raised.checkpoint(), event.occurredAt(), description);
         try {
             alerts.insert(alert);
+            Counter.builder("knotless.outcomes.alerts.raised").description("alerts raised, by level and rule")
+                    .tag("level", raised.level().name()).tag("rule", raised.rule().name()).register(meters).increment();
             log.info("Alert {} {} {} raised for patient {} (eventId {})", raised.alertId(), raised.level(), raised.rule(),
                     event.patientId(), event.eventId());
         } catch (DuplicateKeyException alreadyProjected) {

@@ -1,6 +1,8 @@
 package dev.knotless.outcomes.followup;
 
 import dev.knotless.events.Vocabulary.FollowUpStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -30,12 +32,14 @@ public class FollowUpSweep {
     private final FollowUpRepository followUps;
     private final FollowUpLifecycle lifecycle;
     private final Clock clock;
+    private final MeterRegistry meters;
 
-    FollowUpSweep(MongoTemplate mongo, FollowUpRepository followUps, FollowUpLifecycle lifecycle, Clock clock) {
+    FollowUpSweep(MongoTemplate mongo, FollowUpRepository followUps, FollowUpLifecycle lifecycle, Clock clock, MeterRegistry meters) {
         this.mongo = mongo;
         this.followUps = followUps;
         this.lifecycle = lifecycle;
         this.clock = clock;
+        this.meters = meters;
     }
 
     @Scheduled(initialDelayString = "${knotless.outcomes.follow-up.sweep-interval:30s}",
@@ -67,6 +71,8 @@ public class FollowUpSweep {
                     try {
                         followUps.save(followUp);
                         movedInPage++;
+                        Counter.builder("knotless.outcomes.follow-ups.swept").description("follow-ups moved by the sweep, by new status")
+                                .tag("status", followUp.status().name()).register(meters).increment();
                         log.info("Follow-up {} of session {} is now {}", followUp.id(), followUp.sessionId(), followUp.status());
                     } catch (OptimisticLockingFailureException changedMeanwhile) {
                         log.debug("Follow-up {} changed during the sweep; the next pass looks again", followUp.id());

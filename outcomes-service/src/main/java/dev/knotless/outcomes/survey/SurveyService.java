@@ -8,6 +8,8 @@ import dev.knotless.outcomes.followup.FollowUp;
 import dev.knotless.outcomes.followup.FollowUpAnswers;
 import dev.knotless.outcomes.followup.FollowUpLifecycle;
 import dev.knotless.outcomes.followup.FollowUpRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -32,12 +34,14 @@ class SurveyService {
     private final FollowUpLifecycle lifecycle;
     private final AlertRules alertRules;
     private final Clock clock;
+    private final MeterRegistry meters;
 
-    SurveyService(FollowUpRepository followUps, FollowUpLifecycle lifecycle, AlertRules alertRules, Clock clock) {
+    SurveyService(FollowUpRepository followUps, FollowUpLifecycle lifecycle, AlertRules alertRules, Clock clock, MeterRegistry meters) {
         this.followUps = followUps;
         this.lifecycle = lifecycle;
         this.alertRules = alertRules;
         this.clock = clock;
+        this.meters = meters;
     }
 
     SurveyInfo describe(String token) {
@@ -71,6 +75,8 @@ class SurveyService {
             }
             throw raced;
         }
+        Counter.builder("knotless.outcomes.surveys.submitted").description("survey answers accepted")
+                .tag("checkpoint", followUp.checkpoint().name()).register(meters).increment();
         log.info("Follow-up {} of session {} completed, {} alerts raised", followUp.id(), followUp.sessionId(), decisions.size());
         return new SurveyReceipt(followUp.id(), followUp.checkpoint(), now);
     }
