@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 
 /**
- * Problem details and the body limit for every service. Also imported by {@code @WebMvcTest}
+ * Problem details, strict JSON input and the body limit for every service. Also imported by {@code @WebMvcTest}
  * slices (see META-INF/spring), so slice tests see the same errors as the running service.
  */
 @AutoConfiguration
@@ -19,6 +19,11 @@ public class KnotlessWebAutoConfiguration {
     @Bean
     ProblemDetailsAdvice problemDetailsAdvice() {
         return new ProblemDetailsAdvice();
+    }
+
+    @Bean
+    StrictJsonInput strictJsonInput() {
+        return new StrictJsonInput();
     }
 
     @Bean

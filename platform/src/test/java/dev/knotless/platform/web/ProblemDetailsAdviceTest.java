@@ -105,6 +105,19 @@ class ProblemDetailsAdviceTest {
     }
 
     @Test
+    void numbersTextAndBooleansAreNotCoercedIntoOneAnother() throws Exception {
+        post("{\"pain\": 7.9, \"at\": \"2026-11-20T14:00:00Z\"}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("pain"));
+        post("{\"pain\": \"7\", \"at\": \"2026-11-20T14:00:00Z\"}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("pain"));
+        post("{\"pain\": 7, \"at\": 1763647200}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("at"));
+        post("{\"pain\": 7, \"at\": \"2026-11-20T14:00:00Z\", \"needling\": [{\"technique\": 1}]}")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("needling[0].technique"));
+    }
+
+    @Test
     void validationFailuresListEveryField() throws Exception {
         post("{\"pain\": 11, \"rom\": [{\"joint\": \"SHOULDER\", \"movement\": \"FLEXION\", \"degrees\": -5},"
                 + " {\"joint\": \"KNEE\", \"movement\": \"ABDUCTION\", \"degrees\": 10}]}")
