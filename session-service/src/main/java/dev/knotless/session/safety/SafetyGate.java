@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The checks before needling, in this order: the patient is known, an intake is known, its
- * clearance is not CONTRAINDICATED, a PRECAUTION is acknowledged, and no significant adverse event
+ * The checks before needling, in this order: the patient is known, an intake is known, the patient
+ * was not discharged since (a returning patient is screened again), its clearance is not CONTRAINDICATED, a PRECAUTION is acknowledged, and no significant adverse event
  * is open unless the therapist reviewed it for this session. An adverse event stays open until its
  * alert is acknowledged; a review lets one session through, not the next. No Spring, no I/O.
  */
@@ -24,6 +24,9 @@ public final class SafetyGate {
         var known = patient.get();
         if (known.latestIntake().isEmpty()) {
             return new SafetyVerdict.IntakeRequired();
+        }
+        if (known.discharged()) {
+            return new SafetyVerdict.DischargedSinceIntake();
         }
         var intake = known.latestIntake().get();
         switch (intake.needlingClearance()) {

@@ -23,6 +23,10 @@ public sealed interface SafetyVerdict {
     record IntakeRequired() implements Refusal {
     }
 
+    /** A discharge was recorded after the latest intake: the screening is stale until a new intake. */
+    record DischargedSinceIntake() implements Refusal {
+    }
+
     /** The latest intake found a contraindication. */
     record Contraindicated(List<String> reasons) implements Refusal {
         public Contraindicated {

@@ -26,6 +26,9 @@ class SafetyRefusalException extends ProblemException {
             case SafetyVerdict.PatientNotFound notFound -> ProblemException.notFound("patient", patientId);
             case SafetyVerdict.IntakeRequired required -> new SafetyRefusalException(HttpStatus.CONFLICT, "intake-required",
                     "Intake required", "No intake is known for patient " + patientId + "; record the intake before needling", Map.of());
+            case SafetyVerdict.DischargedSinceIntake discharged -> new SafetyRefusalException(HttpStatus.CONFLICT, "patient-discharged",
+                    "Patient discharged", "Patient " + patientId + " was discharged after the latest intake; record a new intake "
+                            + "(screening included) before needling again", Map.of());
             case SafetyVerdict.Contraindicated contraindicated -> new SafetyRefusalException(HttpStatus.UNPROCESSABLE_ENTITY,
                     "contraindicated", "Needling contraindicated",
                     "The latest intake contraindicates needling: " + String.join(", ", contraindicated.reasons()),

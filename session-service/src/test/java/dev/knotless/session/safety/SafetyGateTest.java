@@ -107,6 +107,13 @@ class SafetyGateTest {
                 .isEqualTo(new SafetyVerdict.AdverseEventReviewRequired(List.of(ALERT, second)));
     }
 
+    @Test
+    void sessionIsRefusedForAPatientDischargedSinceTheLatestIntake() {
+        var discharged = patient(NeedlingClearance.CLEARED, List.of()).map(p ->
+                new PatientSnapshot(p.patientId(), p.clinicId(), p.latestIntake(), true, p.openAdverseEvents()));
+        assertThat(gate.check(discharged, EVERYTHING_ACKNOWLEDGED)).isInstanceOf(SafetyVerdict.DischargedSinceIntake.class);
+    }
+
     private static PatientSnapshot.OpenAdverseEvent openAdverseEvent() {
         return new PatientSnapshot.OpenAdverseEvent(ALERT, SESSION, Instant.parse("2026-11-21T09:00:00Z"));
     }
