@@ -1,0 +1,107 @@
+package dev.knotless.launcher;
+
+import dev.knotless.launcher.CommandLine.Help;
+import dev.knotless.launcher.CommandLine.Up;
+import dev.knotless.launcher.CommandLine.UsageException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** {@code java -jar launcher/target/knotless-launcher.jar up [options]}; see {@link CommandLine#usage()}. */
+public final class Knotless {
+
+    private static final PrintStream out = System.out;
+
+    private Knotless() {
+    }
+
+    public static void main(String[] args) {
+        Path workingDir = Path.of("").toAbsolutePath();
+        CommandLine.Command command;
+        try {
+            command = CommandLine.parse(List.of(args), System.getenv(), repositoryRoot(workingDir), workingDir);
+        } catch (UsageException e) {
+            System.err.println(e.getMessage());
+            System.err.println();
+            System.err.print(CommandLine.usage());
+            System.exit(2);
+            return;
+        }
+        switch (command) {
+            case Help help -> out.print(CommandLine.usage());
+            case Up up -> up(up.options());
+        }
+    }
+
+    private static void up(LauncherOptions options) {
+        LauncherLogging.toFile(options.logDir().resolve("launcher.log"));
+        AtomicReference<KnotlessSystem> running = new AtomicReference<>();
+        Thread stopper = new Thread(() -> {
+            KnotlessSystem system = running.get();
+            if (system != null) {
+                out.println();
+                out.println("Stopping Knotless ...");
+                system.close();
+                out.println("Knotless stopped. Data kept in " + options.dataDir());
+            }
+        }, "knotless-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+
+        KnotlessSystem system;
+        try {
+            system = KnotlessSystem.start(options, running::set);
+        } catch (LaunchException e) {
+            KnotlessSystem halfStarted = running.getAndSet(null);
+            if (halfStarted != null && halfStarted.isClosing()) {
+                return; // Ctrl-C while starting: the shutdown hook has stopped what was running
+            }
+            System.err.println();
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
+        printSummary(system);
+        try {
+            new CountDownLatch(1).await(); // until Ctrl-C; the shutdown hook stops everything
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void printSummary(KnotlessSystem system) {
+        LauncherOptions options = system.options();
+        out.println();
+        out.println("Knotless is up in " + KnotlessSystem.seconds(system.startupTime()) + ".");
+        out.println();
+        out.printf("  %-18s %s/api   (through the gateway, the only entry for users)%n", "API", system.gatewayUrl());
+        for (Service service : List.of(Service.GATEWAY, Service.INTAKE, Service.SESSION, Service.OUTCOMES)) {
+            String url = system.url(service);
+            out.printf("  %-18s %s/actuator/health   %s/actuator/prometheus%n", service.serviceName(), url, url);
+        }
+        out.printf("  %-18s %s%n", "Kafka bootstrap", system.kafkaBootstrapServers());
+        out.printf("  %-18s %s   (mongo-java-server, a MongoDB wire-protocol server, not MongoDB; file %s)%n",
+                "store", system.storeUri(), system.storeFile());
+        out.printf("  %-18s %s%n", "logs", options.logDir());
+        out.println();
+        out.println("Press Ctrl-C to stop.");
+    }
+
+    /** The repository this jar was built in ({@code <root>/launcher/target/knotless-launcher.jar}), else the working directory. */
+    static Path repositoryRoot(Path workingDir) {
+        try {
+            Path location = Path.of(Knotless.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path target = location.getParent();
+            if (target != null && target.getFileName() != null && target.getFileName().toString().equals("target")
+                    && target.getParent() != null && Files.isDirectory(target.getParent().getParent())) {
+                return target.getParent().getParent();
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // fall back to the working directory
+        }
+        return workingDir;
+    }
+}

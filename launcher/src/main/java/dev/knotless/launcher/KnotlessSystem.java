@@ -1,0 +1,373 @@
+package dev.knotless.launcher;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole of Knotless on this machine, without Docker: a Kafka broker and the embedded store
+ * in this JVM, the three services as child processes (started together), then the gateway.
+ * {@link #close()} stops everything in reverse order; data stays in the data directory.
+ *
+ * <pre>{@code
+ * try (KnotlessSystem knotless = KnotlessSystem.start(
+ *         LauncherOptions.defaults(repositoryRoot).withDataDir(temporaryFolder).withFreePorts())) {
+ *     String api = knotless.gatewayUrl() + "/api";
+ *     ...
+ * }
+ * }</pre>
+ *
+ * The service jars must be built first ({@code ./mvnw -DskipTests install}, or {@code ./knotless up}).
+ */
+public final class KnotlessSystem implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KnotlessSystem.class);
+    private static final String PID_FILE = "knotless.pids";
+    private static final Duration GRACE = Duration.ofSeconds(30);
+    /** Waiting is all these tasks do (for a port, a probe, a process to end): one virtual thread each. */
+    private static final Executor WAITER = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final LauncherOptions options;
+    private final long started = System.nanoTime();
+    private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
+    private EmbeddedKafka kafka;
+    private EmbeddedStore store;
+    private Duration startupTime;
+    private volatile boolean closing;
+
+    private KnotlessSystem(LauncherOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Starts everything and returns once the gateway and the three services report ready.
+     *
+     * @throws LaunchException when a jar is missing, a port is taken, or a part fails to start
+     *                         (with the end of its log); whatever had started is stopped again
+     */
+    public static KnotlessSystem start(LauncherOptions options) {
+        return start(options, system -> { });
+    }
+
+    /** As {@link #start(LauncherOptions)}, handing out the system before it starts so that a shutdown hook can stop a half-started one. */
+    static KnotlessSystem start(LauncherOptions options, Consumer<KnotlessSystem> beforeStart) {
+        preflight(options);
+        KnotlessSystem system = new KnotlessSystem(options);
+        beforeStart.accept(system);
+        try {
+            system.startInfrastructure();
+            system.startServices(Service.BEHIND_GATEWAY);
+            system.startServices(List.of(Service.GATEWAY));
+            system.startupTime = Duration.ofNanos(System.nanoTime() - system.started);
+            system.writePidFile();
+            system.watchForUnexpectedExits();
+            return system;
+        } catch (RuntimeException e) {
+            system.close();
+            throw e;
+        }
+    }
+
+    /** {@code http://localhost:<gateway port>}: the one public entry, the API is under /api. */
+    public String gatewayUrl() {
+        return url(Service.GATEWAY);
+    }
+
+    /** {@code http://localhost:<port>} of one service (for its actuator endpoints). */
+    public String url(Service service) {
+        return "http://localhost:" + options.ports().of(service);
+    }
+
+    /** {@code 127.0.0.1:<kafka port>} */
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** {@code mongodb://127.0.0.1:<store port>}: mongo-java-server, a MongoDB wire-protocol server (not MongoDB). */
+    public String storeUri() {
+        return store.connectionString();
+    }
+
+    public Path storeFile() {
+        return store.file();
+    }
+
+    public LauncherOptions options() {
+        return options;
+    }
+
+    /** From the call to {@link #start} until everything was ready. */
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    /** The process id of a running service, e.g. to measure its memory. */
+    public long pid(Service service) {
+        return process(service).pid();
+    }
+
+    public Path logFile(Service service) {
+        return logFileOf(service);
+    }
+
+    /** Stops the gateway, then the three services (SIGTERM, then SIGKILL after 30 s), then Kafka and the store. */
+    @Override
+    public synchronized void close() {
+        closing = true;
+        Optional.ofNullable(processes.remove(Service.GATEWAY)).ifPresent(gateway -> {
+            log.info("Stopping the gateway");
+            stopQuietly(gateway);
+        });
+        if (!processes.isEmpty()) {
+            log.info("Stopping {}", processes.keySet().stream().map(Service::serviceName).collect(Collectors.joining(", ")));
+        }
+        List<CompletableFuture<Void>> stopping = processes.values().stream()
+                .map(process -> CompletableFuture.runAsync(() -> stopQuietly(process), WAITER))
+                .toList();
+        stopping.forEach(CompletableFuture::join);
+        processes.clear();
+        if (kafka != null) {
+            log.info("Stopping the Kafka broker");
+            kafka.close();
+            kafka = null;
+        }
+        if (store != null) {
+            log.info("Closing the store");
+            store.close();
+            store = null;
+        }
+        try {
+            Files.deleteIfExists(options.dataDir().resolve(PID_FILE));
+        } catch (IOException e) {
+            log.warn("Cannot delete {}: {}", options.dataDir().resolve(PID_FILE), e.toString());
+        }
+    }
+
+    private void startInfrastructure() {
+        log.info("Starting a Kafka broker on 127.0.0.1:{} and the store on 127.0.0.1:{} (data in {})",
+                options.ports().kafka(), options.ports().store(), options.dataDir());
+        CompletableFuture<EmbeddedKafka> broker = CompletableFuture.supplyAsync(() -> {
+            long begin = System.nanoTime();
+            EmbeddedKafka started = EmbeddedKafka.start(options.dataDir(), options.ports().kafka(), options.ports().kafkaController());
+            log.info("Kafka broker ready on {} ({})", started.bootstrapServers(), seconds(Duration.ofNanos(System.nanoTime() - begin)));
+            return started;
+        }, WAITER);
+        EmbeddedStore startedStore = null;
+        try {
+            startedStore = EmbeddedStore.start(options.dataDir(), options.ports().store());
+        } finally {
+            EmbeddedKafka startedKafka;
+            try {
+                startedKafka = broker.join();
+            } catch (CompletionException e) {
+                if (startedStore != null) {
+                    startedStore.close();
+                }
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            adopt(startedKafka, startedStore);
+        }
+        log.info("Store ready on {} (mongo-java-server, H2 file {})", store.connectionString(), store.file());
+    }
+
+    private synchronized void adopt(EmbeddedKafka startedKafka, EmbeddedStore startedStore) {
+        if (closing) {
+            startedKafka.close();
+            if (startedStore != null) {
+                startedStore.close();
+            }
+            throw new LaunchException("Stopped while starting");
+        }
+        kafka = startedKafka;
+        store = startedStore;
+    }
+
+    private synchronized ServiceProcess launch(Service service) {
+        if (closing) {
+            throw new LaunchException("Stopped while starting");
+        }
+        ServiceProcess process = ServiceProcess.start(service, privateCopyOf(service), options.java(), options.root(),
+                options.ports().of(service), environment(service), logFileOf(service));
+        processes.put(service, process);
+        return process;
+    }
+
+    /** True once {@link #close()} was called. */
+    public boolean isClosing() {
+        return closing;
+    }
+
+    private void startServices(List<Service> services) {
+        log.info("Starting {}", services.stream().map(Service::serviceName).collect(Collectors.joining(", ")));
+        List<ServiceProcess> launched = services.stream().map(this::launch).toList();
+        List<CompletableFuture<Void>> ready = launched.stream()
+                .map(process -> CompletableFuture.runAsync(() -> {
+                    Duration took = process.awaitReady(options.startTimeout());
+                    log.info("{} ready on {} ({})", process.service(), process.url(), seconds(took));
+                }, WAITER))
+                .toList();
+        List<String> failures = new ArrayList<>();
+        for (CompletableFuture<Void> future : ready) {
+            try {
+                future.join();
+            } catch (CompletionException e) {
+                failures.add(e.getCause() == null ? e.toString() : e.getCause().getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new LaunchException(String.join(System.lineSeparator() + System.lineSeparator(), failures));
+        }
+    }
+
+    private synchronized ServiceProcess process(Service service) {
+        return processes.get(service);
+    }
+
+    /** The same variables as docker-compose.yml sets. */
+    private Map<String, String> environment(Service service) {
+        Ports ports = options.ports();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        if (service.database() != null) {
+            env.put("MONGODB_URI", store.uri(service.database()));
+        }
+        env.put("INTAKE_SERVICE_URL", "http://127.0.0.1:" + ports.intake());
+        env.put("SESSION_SERVICE_URL", "http://127.0.0.1:" + ports.session());
+        env.put("OUTCOMES_SERVICE_URL", "http://127.0.0.1:" + ports.outcomes());
+        env.put("SURVEY_BASE_URL", "http://localhost:" + ports.gateway());
+        return env;
+    }
+
+    /**
+     * A service runs from a copy of its jar in {@code <dataDir>/jars}: rebuilding the project while
+     * Knotless runs rewrites {@code target/*.jar}, which would break the running JVM's class loading.
+     */
+    private Path privateCopyOf(Service service) {
+        Path built = service.jar(options.root());
+        Path copy = options.dataDir().resolve("jars").resolve(built.getFileName());
+        try {
+            Files.createDirectories(copy.getParent());
+            if (Files.notExists(copy) || Files.size(copy) != Files.size(built)
+                    || !Files.getLastModifiedTime(copy).equals(Files.getLastModifiedTime(built))) {
+                Files.copy(built, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new LaunchException("Cannot copy " + built + " to " + copy + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path logFileOf(Service service) {
+        return options.logDir().resolve(service.serviceName() + ".log");
+    }
+
+    private void watchForUnexpectedExits() {
+        processes.values().forEach(process -> process.process().onExit().thenAccept(exited -> {
+            if (!closing) {
+                log.error("{} stopped unexpectedly with exit code {}; see {}", process.service(), exited.exitValue(), process.logFile());
+            }
+        }));
+    }
+
+    private void stopQuietly(ServiceProcess process) {
+        try {
+            process.stop(GRACE);
+        } catch (RuntimeException e) {
+            log.warn("Could not stop {}: {}", process, e.toString());
+        }
+    }
+
+    private void writePidFile() {
+        StringBuilder pids = new StringBuilder();
+        pids.append(ProcessHandle.current().pid()).append(" launcher").append(System.lineSeparator());
+        processes.values().forEach(process -> pids.append(process.pid()).append(' ').append(process.service()).append(System.lineSeparator()));
+        try {
+            Files.writeString(options.dataDir().resolve(PID_FILE), pids);
+        } catch (IOException e) {
+            log.warn("Cannot write {}: {}", options.dataDir().resolve(PID_FILE), e.toString());
+        }
+    }
+
+    /** Refuses to start, with every reason at once: missing jars, taken ports, a Knotless already running on this data. */
+    static void preflight(LauncherOptions options) {
+        List<String> problems = new ArrayList<>();
+        List<Path> missing = List.of(Service.values()).stream()
+                .map(service -> service.jar(options.root()))
+                .filter(jar -> !Files.isRegularFile(jar))
+                .toList();
+        if (!missing.isEmpty()) {
+            problems.add("Not built yet: " + missing.stream().map(Path::toString).collect(Collectors.joining(", "))
+                    + System.lineSeparator() + "  Build first: ./knotless up --rebuild (or ./mvnw -DskipTests install) in " + options.root());
+        }
+        List<String> leftovers = runningFromEarlierStart(options.dataDir());
+        List<String> taken = options.ports().byName().entrySet().stream()
+                .filter(port -> !isFree(port.getValue()))
+                .map(port -> port.getValue() + " (" + port.getKey() + ")")
+                .toList();
+        if (!taken.isEmpty()) {
+            problems.add("Ports already in use: " + String.join(", ", taken) + System.lineSeparator()
+                    + "  Stop what uses them or choose other ports (./knotless up --help).");
+        }
+        if (!leftovers.isEmpty()) {
+            problems.add("A Knotless started earlier with this data directory is still running: " + String.join(", ", leftovers)
+                    + System.lineSeparator() + "  Stop it first (Ctrl-C in its terminal, or kill those pids).");
+        }
+        if (!problems.isEmpty()) {
+            throw new LaunchException("Knotless cannot start:" + System.lineSeparator() + "- "
+                    + String.join(System.lineSeparator() + "- ", problems));
+        }
+    }
+
+    private static List<String> runningFromEarlierStart(Path dataDir) {
+        Path pidFile = dataDir.resolve(PID_FILE);
+        if (!Files.isRegularFile(pidFile)) {
+            return List.of();
+        }
+        try {
+            return Files.readAllLines(pidFile).stream()
+                    .map(line -> line.trim().split("\\s+", 2))
+                    .filter(fields -> fields.length == 2 && fields[0].matches("\\d+"))
+                    .filter(fields -> ProcessHandle.of(Long.parseLong(fields[0]))
+                            .filter(ProcessHandle::isAlive)
+                            .flatMap(handle -> handle.info().command())
+                            .filter(command -> command.contains("java"))
+                            .isPresent())
+                    .map(fields -> fields[1] + " (pid " + fields[0] + ")")
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static String seconds(Duration duration) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+    }
+}

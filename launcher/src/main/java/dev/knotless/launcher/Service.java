@@ -1,0 +1,43 @@
+package dev.knotless.launcher;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The four Spring Boot applications, each run from its executable jar as its own process. */
+public enum Service {
+    INTAKE("intake-service", "knotless-intake"),
+    SESSION("session-service", "knotless-session"),
+    OUTCOMES("outcomes-service", "knotless-outcomes"),
+    GATEWAY("gateway", null);
+
+    /** The three behind the gateway, started together before it. */
+    public static final List<Service> BEHIND_GATEWAY = List.of(INTAKE, SESSION, OUTCOMES);
+
+    private final String serviceName;
+    private final String database;
+
+    Service(String serviceName, String database) {
+        this.serviceName = serviceName;
+        this.database = database;
+    }
+
+    /** {@code intake-service}: the module folder, the jar's name and the name in logs. */
+    public String serviceName() {
+        return serviceName;
+    }
+
+    /** The service's own database in the store, or null for the gateway, which has none. */
+    public String database() {
+        return database;
+    }
+
+    /** {@code <root>/intake-service/target/intake-service.jar}, as {@code ./mvnw package} leaves it. */
+    public Path jar(Path root) {
+        return root.resolve(serviceName).resolve("target").resolve(serviceName + ".jar");
+    }
+
+    @Override
+    public String toString() {
+        return serviceName;
+    }
+}

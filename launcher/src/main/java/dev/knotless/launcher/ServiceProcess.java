@@ -1,0 +1,177 @@
+package dev.knotless.launcher;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One service as a child process: {@code java <options> -jar <jar>} with its settings in the
+ * environment and its output appended to a log file. Ready when its readiness probe says UP;
+ * stopped with SIGTERM (Spring shuts down gracefully), then forcibly after a grace period.
+ */
+final class ServiceProcess {
+
+    /** Small heaps and a quick-starting JIT: four JVMs share a developer's machine. */
+    static final List<String> JVM_OPTIONS = List.of(
+            "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
+
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
+    private static final int LOG_LINES_ON_FAILURE = 40;
+
+    private final Service service;
+    private final int port;
+    private final Path logFile;
+    private final long logOffset;
+    private final Process process;
+    private final Instant startedAt = Instant.now();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private ServiceProcess(Service service, int port, Path logFile, long logOffset, Process process) {
+        this.service = service;
+        this.port = port;
+        this.logFile = logFile;
+        this.logOffset = logOffset;
+        this.process = process;
+    }
+
+    /** Starts the jar; returns at once (see {@link #awaitReady}). */
+    static ServiceProcess start(Service service, Path jar, Path java, Path workingDir, int port, Map<String, String> environment, Path logFile) {
+        try {
+            Files.createDirectories(logFile.getParent());
+            long offset = Files.exists(logFile) ? Files.size(logFile) : 0;
+            Files.writeString(logFile, "==== " + Instant.now() + " starting " + service + " on port " + port + System.lineSeparator(),
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            List<String> command = new ArrayList<>();
+            command.add(java.toString());
+            command.addAll(JVM_OPTIONS);
+            command.add("-jar");
+            command.add(jar.toString());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(workingDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            builder.environment().putAll(environment);
+            builder.environment().put("SERVER_PORT", String.valueOf(port));
+            return new ServiceProcess(service, port, logFile, offset, builder.start());
+        } catch (IOException e) {
+            throw new LaunchException("Cannot start " + service + " (" + java + " -jar " + jar + "): " + e.getMessage(), e);
+        }
+    }
+
+    Service service() {
+        return service;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Process process() {
+        return process;
+    }
+
+    String url() {
+        return "http://localhost:" + port;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    /**
+     * Waits until {@code GET /actuator/health/readiness} (or {@code /actuator/health} where
+     * probes are off) answers UP. Fails with the last lines of the log when the process ends or
+     * the timeout passes.
+     */
+    Duration awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String probe = "/actuator/health/readiness";
+        while (true) {
+            if (!process.isAlive()) {
+                throw new LaunchException(service + " stopped with exit code " + process.exitValue() + " while starting."
+                        + lastLines());
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + probe))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().contains("\"UP\"")) {
+                    return Duration.between(startedAt, Instant.now());
+                }
+                if (response.statusCode() == 404) {
+                    probe = "/actuator/health";
+                }
+            } catch (IOException notYetListening) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LaunchException("Interrupted while waiting for " + service, e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new LaunchException(service + " did not become ready within " + timeout.toSeconds() + " s." + lastLines());
+            }
+            sleep(POLL_INTERVAL);
+        }
+    }
+
+    /** SIGTERM, wait up to {@code grace}, then SIGKILL. */
+    void stop(Duration grace) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The last lines this run wrote to its log, for an error message. */
+    String lastLines() {
+        try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
+            long length = file.length();
+            long from = Math.max(logOffset, length - 16_384);
+            file.seek(from);
+            byte[] tail = new byte[(int) (length - from)];
+            file.readFully(tail);
+            List<String> lines = Arrays.asList(new String(tail, StandardCharsets.UTF_8).split("\\R"));
+            List<String> last = lines.subList(Math.max(0, lines.size() - LOG_LINES_ON_FAILURE), lines.size());
+            return System.lineSeparator() + "Last lines of " + logFile + ":" + System.lineSeparator()
+                    + String.join(System.lineSeparator(), last.stream().map(line -> "  | " + line).toList());
+        } catch (IOException e) {
+            return " (its log " + logFile + " cannot be read: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LaunchException("Interrupted", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return service + " (pid " + process.pid() + ", port " + port + ")";
+    }
+}

@@ -1,0 +1,69 @@
+package dev.knotless.launcher;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.TreeMap;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+
+/**
+ * A stand-in for a service jar, so that the launcher is tested without the real services: it
+ * listens on {@code SERVER_PORT}, answers the readiness probe, shows its environment at
+ * {@code /env}. With {@code FAKE_FAIL=1} it prints a reason and exits with status 3; with
+ * {@code FAKE_HANG=1} it never becomes ready.
+ */
+public final class FakeService {
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        if ("1".equals(System.getenv("FAKE_FAIL"))) {
+            System.out.println("fake service: cannot connect to the store, giving up");
+            System.exit(3);
+        }
+        if ("1".equals(System.getenv("FAKE_HANG"))) {
+            System.out.println("fake service: waiting for something that never comes");
+            Thread.sleep(Long.MAX_VALUE);
+        }
+        int port = Integer.parseInt(System.getenv("SERVER_PORT"));
+        HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+        server.createContext("/actuator/health/readiness", exchange -> reply(exchange, "{\"status\":\"UP\"}"));
+        server.createContext("/env", exchange -> reply(exchange, new TreeMap<>(System.getenv()).entrySet().stream()
+                .map(entry -> entry.getKey() + "=" + entry.getValue())
+                .collect(Collectors.joining("\n"))));
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("fake service: stopping on SIGTERM")));
+        System.out.println("fake service: up on port " + port);
+    }
+
+    private static void reply(HttpExchange exchange, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (exchange) {
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    /** Writes an executable jar of this class to {@code jar}. */
+    static Path writeJar(Path jar) throws IOException {
+        Files.createDirectories(jar.getParent());
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, FakeService.class.getName());
+        String entry = FakeService.class.getName().replace('.', '/') + ".class";
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
+             InputStream classFile = FakeService.class.getClassLoader().getResourceAsStream(entry)) {
+            out.putNextEntry(new JarEntry(entry));
+            classFile.transferTo(out);
+            out.closeEntry();
+        }
+        return jar;
+    }
+}

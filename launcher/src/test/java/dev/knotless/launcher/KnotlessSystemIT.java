@@ -1,0 +1,110 @@
+package dev.knotless.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The orchestration with stand-in service jars ({@link FakeService}) and the real broker and store. */
+class KnotlessSystemIT {
+
+    @TempDir
+    Path root;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void buildFakeServiceJars() throws IOException {
+        Path jar = FakeService.writeJar(root.resolve("fake.jar"));
+        for (Service service : Service.values()) {
+            Files.createDirectories(service.jar(root).getParent());
+            Files.copy(jar, service.jar(root));
+        }
+    }
+
+    @Test
+    void startsEverythingWiredTogetherAndStopsEverything() throws Exception {
+        LauncherOptions options = LauncherOptions.defaults(root).withFreePorts().withStartTimeout(Duration.ofSeconds(90));
+        Ports ports = options.ports();
+        List<ProcessHandle> children = new ArrayList<>();
+
+        try (KnotlessSystem system = KnotlessSystem.start(options)) {
+            assertThat(system.gatewayUrl()).isEqualTo("http://localhost:" + ports.gateway());
+            assertThat(system.kafkaBootstrapServers()).isEqualTo("127.0.0.1:" + ports.kafka());
+            assertThat(system.storeUri()).isEqualTo("mongodb://127.0.0.1:" + ports.store());
+            assertThat(system.startupTime()).isPositive();
+
+            assertThat(environmentOf(system, Service.INTAKE))
+                    .contains("SERVER_PORT=" + ports.intake(), "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:" + ports.kafka(),
+                            "MONGODB_URI=mongodb://127.0.0.1:" + ports.store() + "/knotless-intake");
+            assertThat(environmentOf(system, Service.SESSION)).contains("MONGODB_URI=mongodb://127.0.0.1:" + ports.store() + "/knotless-session");
+            assertThat(environmentOf(system, Service.OUTCOMES))
+                    .contains("MONGODB_URI=mongodb://127.0.0.1:" + ports.store() + "/knotless-outcomes",
+                            "SURVEY_BASE_URL=http://localhost:" + ports.gateway());
+            assertThat(environmentOf(system, Service.GATEWAY))
+                    .contains("SERVER_PORT=" + ports.gateway(),
+                            "INTAKE_SERVICE_URL=http://127.0.0.1:" + ports.intake(),
+                            "SESSION_SERVICE_URL=http://127.0.0.1:" + ports.session(),
+                            "OUTCOMES_SERVICE_URL=http://127.0.0.1:" + ports.outcomes());
+
+            for (Service service : Service.values()) {
+                children.add(ProcessHandle.of(system.pid(service)).orElseThrow());
+                assertThat(system.logFile(service)).isEqualTo(root.resolve("data/logs/" + service.serviceName() + ".log"));
+                assertThat(Files.readString(system.logFile(service))).contains("up on port " + ports.of(service));
+            }
+            assertThat(Files.readString(root.resolve("data/knotless.pids")))
+                    .contains(ProcessHandle.current().pid() + " launcher", system.pid(Service.GATEWAY) + " gateway");
+        }
+
+        assertThat(children).noneMatch(ProcessHandle::isAlive);
+        assertThat(ports.byName().values()).allMatch(KnotlessSystemIT::isFree);
+        assertThat(root.resolve("data/knotless.pids")).doesNotExist();
+        assertThat(root.resolve("data/store.mv.db")).exists();
+        assertThat(root.resolve("data/kafka/meta.properties")).exists();
+        for (Service service : Service.values()) {
+            assertThat(Files.readString(root.resolve("data/logs/" + service.serviceName() + ".log"))).contains("stopping on SIGTERM");
+        }
+    }
+
+    @Test
+    void whenAServiceFailsToStartTheErrorNamesItAndNothingIsLeftRunning() throws IOException {
+        Files.writeString(Service.SESSION.jar(root), "not a jar");
+        LauncherOptions options = LauncherOptions.defaults(root).withFreePorts().withStartTimeout(Duration.ofSeconds(90));
+
+        assertThatThrownBy(() -> KnotlessSystem.start(options))
+                .isInstanceOf(LaunchException.class)
+                .hasMessageContaining("session-service stopped with exit code 1 while starting")
+                .hasMessageContaining("Invalid or corrupt jarfile");
+
+        assertThat(options.ports().byName().values()).allMatch(KnotlessSystemIT::isFree);
+        assertThat(ProcessHandle.current().children()).noneMatch(child -> child.info().commandLine()
+                .filter(command -> command.contains(root.toString())).isPresent());
+    }
+
+    private List<String> environmentOf(KnotlessSystem system, Service service) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(system.url(service) + "/env")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.body().lines().toList();
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket ignored = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
