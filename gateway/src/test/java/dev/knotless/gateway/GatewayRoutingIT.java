@@ -74,6 +74,7 @@ class GatewayRoutingIT {
                 Arguments.of("GET", "/api/surveys/t0k3n", "outcomes"),
                 Arguments.of("POST", "/api/surveys/t0k3n", "outcomes"),
                 Arguments.of("GET", "/api/clinics/clinic-a/alerts?status=OPEN", "outcomes"),
+                Arguments.of("GET", "/api/clinics/clinic%20a/alerts?status=OPEN&since=2026-11-20T00%3A00%3A00Z&q=a+b", "outcomes"),
                 Arguments.of("GET", "/api/clinics/clinic-a/dashboard", "outcomes"),
                 Arguments.of("POST", "/api/alerts/a-1/acknowledge", "outcomes"));
     }

@@ -73,6 +73,8 @@ public final class KnotlessSystem implements AutoCloseable {
         KnotlessSystem system = new KnotlessSystem(options);
         beforeStart.accept(system);
         try {
+            system.writePidFile(); // the launcher's own, at once: a second start on this data refuses
+
             system.startInfrastructure();
             system.startServices(Service.BEHIND_GATEWAY);
             system.startServices(List.of(Service.GATEWAY));
@@ -295,15 +297,20 @@ public final class KnotlessSystem implements AutoCloseable {
         }
     }
 
-    private void writePidFile() {
-        StringBuilder pids = new StringBuilder();
-        pids.append(ProcessHandle.current().pid()).append(" launcher").append(System.lineSeparator());
-        processes.values().forEach(process -> pids.append(process.pid()).append(' ').append(process.service()).append(System.lineSeparator()));
+    /** {@code <dataDir>/knotless.pids}: "pid name start-instant" per line, the launcher first. */
+    private synchronized void writePidFile() {
+        StringBuilder pids = new StringBuilder(pidLine(ProcessHandle.current(), "launcher"));
+        processes.values().forEach(process -> pids.append(pidLine(process.process().toHandle(), process.service().serviceName())));
         try {
+            Files.createDirectories(options.dataDir());
             Files.writeString(options.dataDir().resolve(PID_FILE), pids);
         } catch (IOException e) {
             log.warn("Cannot write {}: {}", options.dataDir().resolve(PID_FILE), e.toString());
         }
+    }
+
+    private static String pidLine(ProcessHandle process, String name) {
+        return process.pid() + " " + name + " " + process.info().startInstant().map(Object::toString).orElse("-") + System.lineSeparator();
     }
 
     /** Refuses to start, with every reason at once: missing jars, taken ports, a Knotless already running on this data. */
@@ -336,6 +343,7 @@ public final class KnotlessSystem implements AutoCloseable {
         }
     }
 
+    /** The processes of an earlier start on this data that still run (same pid and same start time, so not a reused pid). */
     private static List<String> runningFromEarlierStart(Path dataDir) {
         Path pidFile = dataDir.resolve(PID_FILE);
         if (!Files.isRegularFile(pidFile)) {
@@ -343,12 +351,12 @@ public final class KnotlessSystem implements AutoCloseable {
         }
         try {
             return Files.readAllLines(pidFile).stream()
-                    .map(line -> line.trim().split("\\s+", 2))
-                    .filter(fields -> fields.length == 2 && fields[0].matches("\\d+"))
+                    .map(line -> line.trim().split("\\s+"))
+                    .filter(fields -> fields.length >= 2 && fields[0].matches("\\d+"))
                     .filter(fields -> ProcessHandle.of(Long.parseLong(fields[0]))
                             .filter(ProcessHandle::isAlive)
-                            .flatMap(handle -> handle.info().command())
-                            .filter(command -> command.contains("java"))
+                            .filter(handle -> fields.length < 3 || fields[2].equals("-")
+                                    || handle.info().startInstant().map(Object::toString).filter(fields[2]::equals).isPresent())
                             .isPresent())
                     .map(fields -> fields[1] + " (pid " + fields[0] + ")")
                     .toList();

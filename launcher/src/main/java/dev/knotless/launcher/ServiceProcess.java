@@ -27,10 +27,11 @@ final class ServiceProcess {
 
     /** Small heaps and a quick-starting JIT: four JVMs share a developer's machine. */
     static final List<String> JVM_OPTIONS = List.of(
-            "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
+            "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
     private static final int LOG_LINES_ON_FAILURE = 40;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Service service;
     private final int port;
@@ -38,7 +39,6 @@ final class ServiceProcess {
     private final long logOffset;
     private final Process process;
     private final Instant startedAt = Instant.now();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private ServiceProcess(Service service, int port, Path logFile, long logOffset, Process process) {
         this.service = service;
@@ -106,7 +106,7 @@ final class ServiceProcess {
                         + lastLines());
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + probe))
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + probe))
                         .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200 && response.body().contains("\"UP\"")) {
                     return Duration.between(startedAt, Instant.now());

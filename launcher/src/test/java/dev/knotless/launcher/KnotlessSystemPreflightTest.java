@@ -49,7 +49,9 @@ class KnotlessSystemPreflightTest {
         jars(Service.values());
         LauncherOptions options = LauncherOptions.defaults(root).withFreePorts();
         Files.createDirectories(options.dataDir());
-        Files.writeString(options.dataDir().resolve("knotless.pids"), ProcessHandle.current().pid() + " launcher\n");
+        ProcessHandle current = ProcessHandle.current();
+        Files.writeString(options.dataDir().resolve("knotless.pids"),
+                current.pid() + " launcher " + current.info().startInstant().orElseThrow() + "\n");
 
         assertThatThrownBy(() -> KnotlessSystem.preflight(options))
                 .isInstanceOf(LaunchException.class)
@@ -64,6 +66,16 @@ class KnotlessSystemPreflightTest {
         Process ended = new ProcessBuilder(LauncherOptions.currentJava().toString(), "-version").start();
         ended.onExit().join();
         Files.writeString(options.dataDir().resolve("knotless.pids"), ended.pid() + " intake-service\n");
+
+        assertThatCode(() -> KnotlessSystem.preflight(options)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aPidThatNowBelongsToAnotherProcessIsNoObstacle() throws IOException {
+        jars(Service.values());
+        LauncherOptions options = LauncherOptions.defaults(root).withFreePorts();
+        Files.createDirectories(options.dataDir());
+        Files.writeString(options.dataDir().resolve("knotless.pids"), ProcessHandle.current().pid() + " launcher 2001-01-01T00:00:00Z\n");
 
         assertThatCode(() -> KnotlessSystem.preflight(options)).doesNotThrowAnyException();
     }
