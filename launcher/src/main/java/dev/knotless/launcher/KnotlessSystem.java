@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -48,6 +47,7 @@ public final class KnotlessSystem implements AutoCloseable {
     private final LauncherOptions options;
     private final long started = System.nanoTime();
     private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
+    private final Map<Service, RunnableJar> runnable = new EnumMap<>(Service.class);
     private EmbeddedKafka kafka;
     private EmbeddedStore store;
     private Duration startupTime;
@@ -75,6 +75,7 @@ public final class KnotlessSystem implements AutoCloseable {
         try {
             system.writePidFile(); // the launcher's own, at once: a second start on this data refuses
 
+            system.prepareJars();
             system.startInfrastructure();
             system.startServices(Service.BEHIND_GATEWAY);
             system.startServices(List.of(Service.GATEWAY));
@@ -163,6 +164,24 @@ public final class KnotlessSystem implements AutoCloseable {
         }
     }
 
+    /** Copies (and for Spring Boot jars, extracts) each built jar into {@code <dataDir>/jars}, when it changed. */
+    private void prepareJars() {
+        Path jarsDir = options.dataDir().resolve("jars");
+        List<CompletableFuture<Void>> preparing = List.of(Service.values()).stream()
+                .map(service -> CompletableFuture.runAsync(() -> {
+                    RunnableJar jar = RunnableJar.prepare(service.jar(options.root()), jarsDir, options.java());
+                    synchronized (this) {
+                        runnable.put(service, jar);
+                    }
+                }, WAITER))
+                .toList();
+        try {
+            preparing.forEach(CompletableFuture::join);
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
     private void startInfrastructure() {
         log.info("Starting a Kafka broker on 127.0.0.1:{} and the store on 127.0.0.1:{} (data in {})",
                 options.ports().kafka(), options.ports().store(), options.dataDir());
@@ -206,7 +225,7 @@ public final class KnotlessSystem implements AutoCloseable {
         if (closing) {
             throw new LaunchException("Stopped while starting");
         }
-        ServiceProcess process = ServiceProcess.start(service, privateCopyOf(service), options.java(), options.root(),
+        ServiceProcess process = ServiceProcess.start(service, runnable.get(service), options.java(), options.root(),
                 options.ports().of(service), environment(service), logFileOf(service));
         processes.put(service, process);
         return process;
@@ -256,25 +275,6 @@ public final class KnotlessSystem implements AutoCloseable {
         env.put("OUTCOMES_SERVICE_URL", "http://127.0.0.1:" + ports.outcomes());
         env.put("SURVEY_BASE_URL", "http://localhost:" + ports.gateway());
         return env;
-    }
-
-    /**
-     * A service runs from a copy of its jar in {@code <dataDir>/jars}: rebuilding the project while
-     * Knotless runs rewrites {@code target/*.jar}, which would break the running JVM's class loading.
-     */
-    private Path privateCopyOf(Service service) {
-        Path built = service.jar(options.root());
-        Path copy = options.dataDir().resolve("jars").resolve(built.getFileName());
-        try {
-            Files.createDirectories(copy.getParent());
-            if (Files.notExists(copy) || Files.size(copy) != Files.size(built)
-                    || !Files.getLastModifiedTime(copy).equals(Files.getLastModifiedTime(built))) {
-                Files.copy(built, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-            return copy;
-        } catch (IOException e) {
-            throw new LaunchException("Cannot copy " + built + " to " + copy + ": " + e.getMessage(), e);
-        }
     }
 
     private Path logFileOf(Service service) {

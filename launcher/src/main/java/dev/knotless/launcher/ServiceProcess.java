@@ -49,7 +49,7 @@ final class ServiceProcess {
     }
 
     /** Starts the jar; returns at once (see {@link #awaitReady}). */
-    static ServiceProcess start(Service service, Path jar, Path java, Path workingDir, int port, Map<String, String> environment, Path logFile) {
+    static ServiceProcess start(Service service, RunnableJar jar, Path java, Path workingDir, int port, Map<String, String> environment, Path logFile) {
         try {
             Files.createDirectories(logFile.getParent());
             long offset = Files.exists(logFile) ? Files.size(logFile) : 0;
@@ -58,8 +58,9 @@ final class ServiceProcess {
             List<String> command = new ArrayList<>();
             command.add(java.toString());
             command.addAll(JVM_OPTIONS);
+            command.addAll(jar.jvmOptions());
             command.add("-jar");
-            command.add(jar.toString());
+            command.add(jar.jar().toString());
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workingDir.toFile())
                     .redirectErrorStream(true)
@@ -68,7 +69,7 @@ final class ServiceProcess {
             builder.environment().put("SERVER_PORT", String.valueOf(port));
             return new ServiceProcess(service, port, logFile, offset, builder.start());
         } catch (IOException e) {
-            throw new LaunchException("Cannot start " + service + " (" + java + " -jar " + jar + "): " + e.getMessage(), e);
+            throw new LaunchException("Cannot start " + service + " (" + java + " -jar " + jar.jar() + "): " + e.getMessage(), e);
         }
     }
 

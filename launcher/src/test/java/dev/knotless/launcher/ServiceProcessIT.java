@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,11 +17,11 @@ class ServiceProcessIT {
     @TempDir
     Path dir;
 
-    private Path jar;
+    private RunnableJar jar;
 
     @BeforeEach
     void buildAFakeServiceJar() throws Exception {
-        jar = FakeService.writeJar(dir.resolve("fake.jar"));
+        jar = new RunnableJar(FakeService.writeJar(dir.resolve("fake.jar")), List.of());
     }
 
     @Test
