@@ -41,8 +41,12 @@ public final class KnotlessSystem implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KnotlessSystem.class);
     private static final String PID_FILE = "knotless.pids";
     private static final Duration GRACE = Duration.ofSeconds(30);
-    /** Waiting is all these tasks do (for a port, a probe, a process to end): one virtual thread each. */
-    private static final Executor WAITER = Executors.newVirtualThreadPerTaskExecutor();
+    /** For the few parallel steps (start the broker, await a service, stop one): mostly waiting, so one daemon thread each. */
+    private static final Executor WAITER = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "knotless-launcher");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final LauncherOptions options;
     private final long started = System.nanoTime();
