@@ -200,18 +200,21 @@ class DryNeedlingJourneyIT {
     }
 
     private static Map<String, Object> session(Instant endedAt) {
-        return Map.of(
-                "therapistId", "t-1",
-                "startedAt", endedAt.minus(45, ChronoUnit.MINUTES).toString(),
-                "endedAt", endedAt.toString(),
-                "needling", List.of(Map.of("muscle", "UPPER_TRAPEZIUS", "side", "RIGHT", "technique", "DEEP",
-                        "needles", 2, "dwellSeconds", 60, "twitchResponse", true)),
-                "adjuncts", List.of("STRETCHING"),
-                "painBefore", 6, "painAfter", 4,
-                "rom", List.of(
+        return Map.ofEntries(
+                Map.entry("therapistId", "t-1"),
+                Map.entry("startedAt", endedAt.minus(45, ChronoUnit.MINUTES).toString()),
+                Map.entry("endedAt", endedAt.toString()),
+                Map.entry("needling", List.of(Map.of("muscle", "UPPER_TRAPEZIUS", "side", "RIGHT", "technique", "DEEP",
+                        "needles", 2, "dwellSeconds", 60, "twitchResponse", true))),
+                Map.entry("adjuncts", List.of("STRETCHING")),
+                Map.entry("painBefore", 6),
+                Map.entry("painAfter", 4),
+                Map.entry("rom", List.of(
                         Map.of("joint", "SHOULDER", "movement", "FLEXION", "side", "RIGHT", "degrees", 125, "phase", "PRE"),
-                        Map.of("joint", "SHOULDER", "movement", "FLEXION", "side", "RIGHT", "degrees", 140, "phase", "POST")),
-                "precautionAcknowledged", false, "adverseEventReviewed", false, "notes", "");
+                        Map.of("joint", "SHOULDER", "movement", "FLEXION", "side", "RIGHT", "degrees", 140, "phase", "POST"))),
+                Map.entry("precautionAcknowledged", false),
+                Map.entry("adverseEventReviewed", false),
+                Map.entry("notes", ""));
     }
 
     private static Map<String, Object> survey(int soreness, String severity) {

@@ -1,0 +1,37 @@
+package dev.knotless.system;
+
+import dev.knotless.launcher.KnotlessSystem;
+import dev.knotless.launcher.LauncherOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The whole system as {@code ./knotless up} runs it, on free ports and a fresh data folder: the
+ * launcher's own code, so the system test also proves the launcher.
+ */
+final class RunningSystem implements AutoCloseable {
+
+    private final KnotlessSystem system;
+
+    private RunningSystem(KnotlessSystem system) {
+        this.system = system;
+    }
+
+    static RunningSystem start() throws IOException {
+        Path root = Path.of(System.getProperty("knotless.root", "..")).toAbsolutePath().normalize();
+        Path data = Files.createTempDirectory("knotless-system-test");
+        KnotlessSystem system = KnotlessSystem.start(LauncherOptions.defaults(root).withDataDir(data).withFreePorts());
+        System.out.printf("[measure] whole system started in %d ms (data in %s)%n", system.startupTime().toMillis(), data);
+        return new RunningSystem(system);
+    }
+
+    String gatewayUrl() {
+        return system.gatewayUrl();
+    }
+
+    @Override
+    public void close() {
+        system.close();
+    }
+}
