@@ -16,7 +16,13 @@ import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
+import com.mongodb.MongoException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.dao.TransientDataAccessException;
 
 /** Topics declared in code, and error handling by configuration: bounded retries, then {@code <topic>-dlt}. */
 @Configuration(proxyBeanMethods = false)
@@ -53,7 +59,27 @@ public class KafkaMessagingConfiguration {
         var handler = new DefaultErrorHandler(recoverer,
                 new FixedBackOff(consumer.backoff().toMillis(), Math.max(0, consumer.attempts() - 1)));
         handler.addNotRetryableExceptions(UndecodableEventException.class);
+        // A store or broker that is down is not the message's fault: retry it, patiently and in
+        // order, instead of dead-lettering a good event nobody would replay.
+        handler.setBackOffFunction((record, exception) -> isTransient(exception) ? untilItWorks() : null);
         return handler;
+    }
+
+    static boolean isTransient(Throwable exception) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof TransientDataAccessException || cause instanceof DataAccessResourceFailureException
+                    || cause instanceof OptimisticLockingFailureException || cause instanceof MongoException
+                    || cause instanceof org.apache.kafka.common.errors.RetriableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static BackOff untilItWorks() {
+        var backOff = new ExponentialBackOff(500, 2.0);
+        backOff.setMaxInterval(30_000);
+        return backOff; // no maximum elapsed time: the partition waits for the store to return
     }
 
     @Bean

@@ -28,6 +28,8 @@ public class StrictJsonInput implements JsonMapperBuilderCustomizer {
     public void customize(JsonMapper.Builder builder) {
         builder.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                // A misspelt field ("adverseEventReviewd") must not be dropped in silence.
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .addModule(new SimpleModule("knotless-strict-json")
                         .addDeserializer(String.class, new StrictStringDeserializer())

@@ -118,6 +118,13 @@ class ProblemDetailsAdviceTest {
     }
 
     @Test
+    void anUnknownFieldIsNamedNotDropped() throws Exception {
+        post("{\"pain\": 3, \"at\": \"2026-11-20T14:00:00Z\", \"pian\": 4}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("pian"))
+                .andExpect(jsonPath("$.errors[0].message").value("is not a known field"));
+    }
+
+    @Test
     void validationFailuresListEveryField() throws Exception {
         post("{\"pain\": 11, \"rom\": [{\"joint\": \"SHOULDER\", \"movement\": \"FLEXION\", \"degrees\": -5},"
                 + " {\"joint\": \"KNEE\", \"movement\": \"ABDUCTION\", \"degrees\": 10}]}")
