@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import dev.knotless.platform.validation.PlausibleClinicalTime;
 import jakarta.validation.constraints.PastOrPresent;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /** The body of {@code POST /api/patients/{patientId}/assessments}; {@code rom} may be left out or empty. */
 record ReassessmentRequest(
-        @NotNull @PastOrPresent Instant assessedAt,
+        @NotNull @PastOrPresent @PlausibleClinicalTime Instant assessedAt,
         @NotBlank @Size(max = 64) String therapistId,
         @NotNull AssessmentKind kind,
         @NotNull @Min(0) @Max(10) Integer painNprs,

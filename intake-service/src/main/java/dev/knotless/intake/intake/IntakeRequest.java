@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import dev.knotless.platform.validation.PlausibleClinicalTime;
 import jakarta.validation.constraints.PastOrPresent;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -21,7 +22,7 @@ import java.util.List;
  * {@code rom} may be left out or empty.
  */
 record IntakeRequest(
-        @NotNull @PastOrPresent Instant assessedAt,
+        @NotNull @PastOrPresent @PlausibleClinicalTime Instant assessedAt,
         @NotBlank @Size(max = 64) String therapistId,
         @NotEmpty @Size(max = 20) List<@NotNull @Valid ComplaintInput> complaints,
         @NotNull @Min(0) @Max(10) Integer painNprs,

@@ -51,6 +51,10 @@ class SurveyService {
     }
 
     SurveyReceipt submit(String token, SurveySubmission submission) {
+        return submit(token, submission, true);
+    }
+
+    private SurveyReceipt submit(String token, SurveySubmission submission, boolean firstTry) {
         var followUp = byToken(token);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         refuseUnlessOpen(followUp.statusAt(now));
@@ -69,9 +73,14 @@ class SurveyService {
         try {
             followUps.save(followUp);
         } catch (OptimisticLockingFailureException raced) {
+            // Someone else wrote first: another answer (409), the sweep closing the window (410),
+            // or the sweep or a new link touching a still open follow-up (then the answer is retried once).
             var current = followUps.findById(followUp.id().toString());
-            if (current.isPresent() && current.get().status() == FollowUpStatus.COMPLETED) {
-                throw SurveyProblems.alreadySubmitted();
+            if (current.isPresent()) {
+                refuseUnlessOpen(current.get().statusAt(now));
+                if (firstTry) {
+                    return submit(token, submission, false);
+                }
             }
             throw raced;
         }

@@ -75,6 +75,7 @@ public class Timeline {
             case EventPayload.PatientRegistered registered -> registeredAt = registered.registeredAt();
             case EventPayload.IntakeCompleted intake -> {
                 var entry = entry(EntryType.INTAKE, intake.assessmentId().toString(), intake.assessedAt());
+                entry.recordedAt = event.occurredAt();
                 entry.painNprs = intake.painNprs();
                 entry.needlingClearance = intake.needlingClearance();
                 entry.rom = RomValue.of(intake.rom());
@@ -183,9 +184,14 @@ public class Timeline {
         latestPain = pain.isEmpty() ? null : pain.getLast().value();
     }
 
-    /** The latest intake: a new intake starts a new episode of care, as it replaces the clearance. */
+    /**
+     * The latest intake: a new intake starts a new episode of care, as it replaces the clearance. Of
+     * two with the same assessedAt, the one recorded last is the correction and wins.
+     */
     Optional<TimelineEntry> baselineEntry() {
-        return entries.stream().filter(e -> e.type == EntryType.INTAKE).reduce((first, second) -> second);
+        return entries.stream().filter(e -> e.type == EntryType.INTAKE)
+                .max(Comparator.comparing((TimelineEntry e) -> e.at)
+                        .thenComparing(e -> e.recordedAt, Comparator.nullsFirst(Comparator.naturalOrder())));
     }
 
     UUID patientId() {

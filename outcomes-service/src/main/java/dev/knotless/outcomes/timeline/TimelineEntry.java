@@ -23,6 +23,8 @@ class TimelineEntry {
     EntryType type;
     String id;
     Instant at;
+    /** When the fact was recorded (the event's occurredAt): orders two intakes with the same assessedAt. */
+    Instant recordedAt;
 
     // INTAKE, ASSESSMENT
     Integer painNprs;

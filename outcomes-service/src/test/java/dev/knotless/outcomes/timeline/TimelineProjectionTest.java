@@ -193,4 +193,13 @@ class TimelineProjectionTest {
         assertThat(timeline.baselinePain()).isEqualTo(5);
         assertThat(timeline.latestPain()).isEqualTo(2);
     }
+
+    @Test
+    void aCorrectedIntakeWithTheSameAssessedAtIsTheBaselineInWhateverOrderItArrives() {
+        var corrected = event(at(5), new EventPayload.IntakeCompleted(UUID.randomUUID(), at(0), "t-1", List.of(), 4,
+                NeedlingClearance.PRECAUTION, List.of("ANTICOAGULANTS"), List.of()));
+
+        assertThat(view(project(List.of(INTAKE_COMPLETED, corrected))).baseline().painNprs()).isEqualTo(4);
+        assertThat(view(project(List.of(corrected, INTAKE_COMPLETED))).baseline().painNprs()).isEqualTo(4);
+    }
 }

@@ -46,7 +46,9 @@ class PatientDocument {
     @Version
     Long version;
 
-    record IntakeEntry(String assessmentId, Instant assessedAt, NeedlingClearance needlingClearance, List<String> reasons) {
+    /** {@code recordedAt} (the event's occurredAt) breaks ties: a corrected intake with the same assessedAt wins. */
+    record IntakeEntry(String assessmentId, Instant assessedAt, NeedlingClearance needlingClearance, List<String> reasons,
+                       Instant recordedAt) {
     }
 
     record AdverseEventEntry(String alertId, String sessionId, Instant raisedAt) {
@@ -89,7 +91,7 @@ class PatientDocument {
         clinicId = event.clinicId();
         switch (event.payload()) {
             case PatientRegistered registered -> registeredAt = registered.registeredAt();
-            case IntakeCompleted intake -> applyIntake(intake);
+            case IntakeCompleted intake -> applyIntake(intake, event.occurredAt());
             case AssessmentRecorded assessment -> applyDischarge(assessment);
             case AlertRaised alert -> openAdverseEvent(alert, event.occurredAt());
             case AlertAcknowledged acknowledged -> closeAdverseEvent(acknowledged);
@@ -99,15 +101,21 @@ class PatientDocument {
         return true;
     }
 
-    private void applyIntake(IntakeCompleted intake) {
+    private void applyIntake(IntakeCompleted intake, Instant recordedAt) {
         require(intake.assessmentId(), "assessmentId");
         require(intake.assessedAt(), "assessedAt");
         require(intake.needlingClearance(), "needlingClearance");
-        if (latestIntake == null || intake.assessedAt().isAfter(latestIntake.assessedAt())) {
+        if (latestIntake == null || isLater(intake.assessedAt(), recordedAt, latestIntake)) {
             latestIntake = new IntakeEntry(intake.assessmentId().toString(), intake.assessedAt(), intake.needlingClearance(),
-                    intake.reasons() == null ? List.of() : List.copyOf(intake.reasons()));
+                    intake.reasons() == null ? List.of() : List.copyOf(intake.reasons()), recordedAt);
         }
         discharged = isDischargedAfterLatestIntake();
+    }
+
+    private static boolean isLater(Instant assessedAt, Instant recordedAt, IntakeEntry latest) {
+        int byAssessment = assessedAt.compareTo(latest.assessedAt());
+        Instant latestRecordedAt = latest.recordedAt() == null ? Instant.EPOCH : latest.recordedAt();
+        return byAssessment > 0 || (byAssessment == 0 && !recordedAt.isBefore(latestRecordedAt));
     }
 
     private void applyDischarge(AssessmentRecorded assessment) {

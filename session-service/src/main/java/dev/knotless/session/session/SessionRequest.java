@@ -16,6 +16,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import dev.knotless.platform.validation.PlausibleClinicalTime;
 import jakarta.validation.constraints.PastOrPresent;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -30,8 +31,8 @@ import java.util.Optional;
  */
 record SessionRequest(
         @NotBlank @Size(max = 64) String therapistId,
-        @NotNull @PastOrPresent Instant startedAt,
-        @NotNull @PastOrPresent Instant endedAt,
+        @NotNull @PastOrPresent @PlausibleClinicalTime Instant startedAt,
+        @NotNull @PastOrPresent @PlausibleClinicalTime Instant endedAt,
         @NotEmpty @Size(max = 100) List<@NotNull @Valid Needling> needling,
         @Size(max = 20) List<@NotNull @Pattern(regexp = CODE, message = CODE_MESSAGE) String> adjuncts,
         @NotNull @Min(0) @Max(10) Integer painBefore,

@@ -42,6 +42,21 @@ class PatientDocumentTest {
     }
 
     @Test
+    void aCorrectedIntakeWithTheSameAssessedAtReplacesTheFirstWhicheverArrivesLast() {
+        var first = recordedAt(DAY_3, intake(DAY_1, NeedlingClearance.CLEARED));
+        var corrected = recordedAt(DAY_3.plusSeconds(600), intake(DAY_1, NeedlingClearance.PRECAUTION, "ANTICOAGULANTS"));
+
+        patient.apply(first);
+        patient.apply(corrected);
+        assertThat(latestIntake().needlingClearance()).isEqualTo(NeedlingClearance.PRECAUTION);
+
+        var outOfOrder = new PatientDocument(PATIENT);
+        outOfOrder.apply(corrected);
+        outOfOrder.apply(first);
+        assertThat(outOfOrder.toSnapshot().latestIntake().orElseThrow().needlingClearance()).isEqualTo(NeedlingClearance.PRECAUTION);
+    }
+
+    @Test
     void theLatestIntakeByAssessedAtWinsWhenAnOlderIntakeArrivesLast() {
         var newer = intake(DAY_2, NeedlingClearance.PRECAUTION, "PREGNANT");
         patient.apply(newer);
@@ -186,6 +201,11 @@ class PatientDocumentTest {
 
     private static EventEnvelope event(EventPayload payload) {
         return EventEnvelope.of(DAY_3, PATIENT, "clinic-a", payload);
+    }
+
+    private static EventEnvelope recordedAt(Instant occurredAt, EventEnvelope event) {
+        return new EventEnvelope(event.eventId(), event.type(), event.schemaVersion(), occurredAt, event.patientId(), event.clinicId(),
+                event.payload());
     }
 
     private static EventEnvelope intake(Instant assessedAt, NeedlingClearance clearance, String... reasons) {
