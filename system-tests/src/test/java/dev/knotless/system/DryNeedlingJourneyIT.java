@@ -102,10 +102,10 @@ class DryNeedlingJourneyIT {
         assertThat(intake.text("needlingClearance")).isEqualTo("CONTRAINDICATED");
         assertThat(intake.body().path("reasons").toString()).contains("BLEEDING_DISORDER");
 
-        // Until session-service has read the intake it answers 409 (no intake known yet), then 422 for good.
+        // Until session-service has read the registration and the intake it answers 404 or 409, then 422 for good.
         Reply refused = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                 .until(() -> api.post("/api/patients/" + patientId + "/sessions", session(Instant.now().minus(1, ChronoUnit.HOURS))),
-                        reply -> reply.status() != 409);
+                        DryNeedlingJourneyIT::sessionServiceHasCaughtUp);
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.body().path("type").asString()).endsWith("/contraindicated");
         assertThat(api.get("/api/patients/" + patientId + "/sessions").body().size()).isZero();
@@ -148,12 +148,19 @@ class DryNeedlingJourneyIT {
         return registered.text("patientId");
     }
 
-    /** Retries while session-service has not yet read the intake from Kafka (409 intake-required). */
+    /** Retries while session-service has not yet read the patient (404) or the intake (409 intake-required) from Kafka. */
     private String recordSession(String patientId, Instant endedAt) {
         Reply recorded = await("session-service knows the intake").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-                .until(() -> api.post("/api/patients/" + patientId + "/sessions", session(endedAt)), reply -> reply.status() != 409);
+                .until(() -> api.post("/api/patients/" + patientId + "/sessions", session(endedAt)),
+                        DryNeedlingJourneyIT::sessionServiceHasCaughtUp);
         assertThat(recorded.status()).as(recorded.body().toString()).isEqualTo(201);
         return recorded.text("sessionId");
+    }
+
+    private static boolean sessionServiceHasCaughtUp(Reply reply) {
+        String type = reply.body().path("type").asString();
+        return !(reply.status() == 404 && type.endsWith("/patient-not-found"))
+                && !(reply.status() == 409 && type.endsWith("/intake-required"));
     }
 
     private JsonNode followUp(String sessionId, String checkpoint, String status) {
