@@ -96,7 +96,8 @@ public sealed interface EventPayload {
     record AlertAcknowledged(UUID alertId, String acknowledgedBy) implements EventPayload {
     }
 
-    record Complaint(BodyRegion bodyRegion, Side side, String description) {
+    /** Where it hurts; the therapist's description of the complaint stays in intake-service. */
+    record Complaint(BodyRegion bodyRegion, Side side) {
     }
 
     record NeedlingSite(String muscle, Side side, Technique technique, int needles, int dwellSeconds, boolean twitchResponse) {

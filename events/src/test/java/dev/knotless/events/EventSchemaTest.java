@@ -42,7 +42,7 @@ class EventSchemaTest {
         var rom = List.of(new RomReading(Joint.SHOULDER, Movement.FLEXION, Side.RIGHT, 125, RomPhase.PRE));
         return Stream.of(
                 new PatientRegistered(T),
-                new IntakeCompleted(ID, T, "t-1", List.of(new Complaint(BodyRegion.SHOULDER, Side.RIGHT, "overuse")), 7,
+                new IntakeCompleted(ID, T, "t-1", List.of(new Complaint(BodyRegion.SHOULDER, Side.RIGHT)), 7,
                         NeedlingClearance.PRECAUTION, List.of("PREGNANT"),
                         List.of(new RomReading(Joint.SHOULDER, Movement.FLEXION, Side.RIGHT, 120, null))),
                 new AssessmentRecorded(ID, T, "t-1", AssessmentKind.PROGRESS, 4, List.of()),

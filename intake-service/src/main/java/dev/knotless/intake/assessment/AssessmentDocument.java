@@ -1,7 +1,6 @@
 package dev.knotless.intake.assessment;
 
 import dev.knotless.events.EventPayload.AssessmentRecorded;
-import dev.knotless.events.EventPayload.Complaint;
 import dev.knotless.events.EventPayload.IntakeCompleted;
 import dev.knotless.events.EventPayload.RomReading;
 import dev.knotless.events.Vocabulary.NeedlingClearance;
@@ -32,7 +31,7 @@ class AssessmentDocument {
     int painNprs;
     List<RomReading> rom = new ArrayList<>();
     /** Intake only. */
-    List<Complaint> complaints;
+    List<ComplaintRecord> complaints;
     /** Intake only. */
     NeedlingClearance needlingClearance;
     /** Intake only: the screening findings, contraindications first. */
@@ -40,10 +39,10 @@ class AssessmentDocument {
     Instant recordedAt;
     List<OutboxMessage> outbox = new ArrayList<>();
 
-    static AssessmentDocument intake(PatientView patient, IntakeCompleted intake, Instant recordedAt) {
+    static AssessmentDocument intake(PatientView patient, IntakeCompleted intake, List<ComplaintRecord> complaints, Instant recordedAt) {
         var document = common(patient, intake.assessmentId(), Kind.INTAKE, intake.assessedAt(), intake.therapistId(),
                 intake.painNprs(), intake.rom(), recordedAt);
-        document.complaints = new ArrayList<>(intake.complaints());
+        document.complaints = new ArrayList<>(complaints);
         document.needlingClearance = intake.needlingClearance();
         document.reasons = new ArrayList<>(intake.reasons());
         return document;

@@ -43,9 +43,9 @@ public class AssessmentService {
     }
 
     /** Stores an intake and stages its IntakeCompleted; a later intake replaces the clearance for consumers. */
-    public void recordIntake(PatientView patient, IntakeCompleted intake) {
+    public void recordIntake(PatientView patient, IntakeCompleted intake, List<ComplaintRecord> complaints) {
         Instant now = clock.instant();
-        store(AssessmentDocument.intake(patient, intake, now), patient, intake, now);
+        store(AssessmentDocument.intake(patient, intake, complaints, now), patient, intake, now);
         meters.counter("knotless.intakes.completed", "needlingClearance", intake.needlingClearance().name()).increment();
         log.info("Recorded intake {} for patient {}: {}", intake.assessmentId(), patient.patientId(), intake.needlingClearance());
     }

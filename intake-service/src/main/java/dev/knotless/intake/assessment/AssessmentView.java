@@ -1,7 +1,6 @@
 package dev.knotless.intake.assessment;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.knotless.events.EventPayload.Complaint;
 import dev.knotless.events.EventPayload.RomReading;
 import dev.knotless.events.Vocabulary.NeedlingClearance;
 import java.time.Instant;
@@ -21,7 +20,7 @@ record AssessmentView(
         String therapistId,
         int painNprs,
         List<RomReading> rom,
-        List<Complaint> complaints,
+        List<ComplaintRecord> complaints,
         NeedlingClearance needlingClearance,
         List<String> reasons,
         Instant recordedAt) {

@@ -1,6 +1,6 @@
 package dev.knotless.intake.intake;
 
-import dev.knotless.events.EventPayload.Complaint;
+import dev.knotless.intake.assessment.ComplaintRecord;
 import dev.knotless.events.Vocabulary.BodyRegion;
 import dev.knotless.events.Vocabulary.Side;
 import dev.knotless.intake.assessment.RomReadingInput;
@@ -39,8 +39,8 @@ record IntakeRequest(
             @NotNull Side side,
             @Size(max = 500) String description) {
 
-        Complaint toComplaint() {
-            return new Complaint(bodyRegion, side, description);
+        ComplaintRecord toRecord() {
+            return new ComplaintRecord(bodyRegion, side, description);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.knotless.intake.intake;
 
+import dev.knotless.intake.assessment.ComplaintRecord;
 import dev.knotless.events.EventPayload.IntakeCompleted;
 import dev.knotless.intake.assessment.AssessmentService;
 import dev.knotless.intake.assessment.RomReadingInput;
@@ -25,16 +26,17 @@ class IntakeService {
     IntakeView record(UUID patientId, IntakeRequest request) {
         PatientView patient = patients.require(patientId);
         ClearanceDecision clearance = rules.decide(request.screening().toAnswers(), request.consent());
+        var complaints = request.complaints().stream().map(IntakeRequest.ComplaintInput::toRecord).toList();
         var intake = new IntakeCompleted(
                 UUID.randomUUID(),
                 request.assessedAt(),
                 request.therapistId(),
-                request.complaints().stream().map(IntakeRequest.ComplaintInput::toComplaint).toList(),
+                complaints.stream().map(ComplaintRecord::toEvent).toList(),
                 request.painNprs(),
                 clearance.needlingClearance(),
                 clearance.reasonNames(),
                 request.rom().stream().map(RomReadingInput::toReading).toList());
-        assessments.recordIntake(patient, intake);
+        assessments.recordIntake(patient, intake, complaints);
         return new IntakeView(intake.assessmentId(), patientId, clearance.needlingClearance(), clearance.reasons());
     }
 }

@@ -17,7 +17,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.knotless.events.EventPayload.Complaint;
 import dev.knotless.events.EventPayload.RomReading;
 import dev.knotless.events.Vocabulary.AssessmentKind;
 import dev.knotless.events.Vocabulary.BodyRegion;
@@ -211,7 +210,7 @@ class AssessmentControllerTest {
         var rom = List.of(new RomReading(Joint.SHOULDER, Movement.FLEXION, Side.RIGHT, 120, null));
         given(assessments.assessmentsOf(PATIENT)).willReturn(List.of(
                 new AssessmentView(UUID.randomUUID(), PATIENT, Kind.INTAKE, Instant.parse("2026-11-18T14:00:00Z"), "t-1", 7, rom,
-                        List.of(new Complaint(BodyRegion.SHOULDER, Side.RIGHT, "overuse")), NeedlingClearance.CLEARED, List.of(),
+                        List.of(new ComplaintRecord(BodyRegion.SHOULDER, Side.RIGHT, "overuse")), NeedlingClearance.CLEARED, List.of(),
                         NOW),
                 new AssessmentView(ASSESSMENT, PATIENT, Kind.PROGRESS, Instant.parse("2026-11-19T14:00:00Z"), "t-1", 4, rom,
                         null, null, null, NOW)));
