@@ -28,6 +28,8 @@ final class StubService implements AutoCloseable {
     private final String name;
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    /** Holds "/slow" answers past the gateway's response timeout; released when the stub closes. */
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
 
     StubService(String name) {
         this.name = name;
@@ -62,7 +64,7 @@ final class StubService implements AutoCloseable {
                     exchange.getRequestHeaders().getFirst("X-Request-Id"));
             received.add(request);
             if (pathAndQuery.endsWith("/slow")) {
-                Thread.sleep(3000);
+                closing.await(3, java.util.concurrent.TimeUnit.SECONDS);
             }
             if (pathAndQuery.equals("/api/patients/unknown")) {
                 reply(exchange, 404, "application/problem+json",
@@ -88,6 +90,7 @@ final class StubService implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
     }
 }

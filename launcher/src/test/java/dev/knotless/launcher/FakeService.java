@@ -30,7 +30,7 @@ public final class FakeService {
         }
         if ("1".equals(System.getenv("FAKE_HANG"))) {
             System.out.println("fake service: waiting for something that never comes");
-            Thread.sleep(Long.MAX_VALUE);
+            new java.util.concurrent.CountDownLatch(1).await(); // until the launcher gives up and kills it
         }
         int port = Integer.parseInt(System.getenv("SERVER_PORT"));
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
