@@ -1,6 +1,8 @@
 package dev.knotless.outcomes;
 
+import dev.knotless.outcomes.followup.FollowUpDocumentReads;
 import dev.knotless.testsupport.EmbeddedInfrastructure;
+import org.junit.jupiter.api.Nested;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -14,5 +16,10 @@ class OutcomesServiceEmbeddedIT extends OutcomesServiceContract {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         EmbeddedInfrastructure.register(registry, "knotless-outcomes");
+    }
+
+    /** Documents read per operation at two sizes; nested to share this class's Spring context (and so its listener). */
+    @Nested
+    class FollowUpAndSurveyReads extends FollowUpDocumentReads {
     }
 }
