@@ -3,10 +3,12 @@ package dev.knotless.outcomes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.knotless.outcomes.followup.FollowUp;
+import dev.knotless.outcomes.followup.FollowUpScheduleContract;
 import dev.knotless.testsupport.KnotlessContainers;
 import java.util.ArrayList;
 import java.util.List;
 import org.bson.Document;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -42,6 +44,10 @@ class OutcomesServiceContainersIT extends OutcomesServiceContract {
         assertThat(stages).as("stages of the winning plan %s", winningPlan.toJson())
                 .doesNotContain("COLLSCAN")
                 .containsAnyElementsOf(INDEX_STAGES);
+    }
+
+    @Nested
+    class FollowUpScheduleInTheStore extends FollowUpScheduleContract {
     }
 
     /** Every {@code stage} in a plan tree, whatever its shape (classic inputStage(s), or SBE's queryPlan). */

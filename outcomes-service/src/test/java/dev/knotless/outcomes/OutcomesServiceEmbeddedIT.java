@@ -1,6 +1,7 @@
 package dev.knotless.outcomes;
 
 import dev.knotless.outcomes.followup.FollowUpDocumentReads;
+import dev.knotless.outcomes.followup.FollowUpScheduleContract;
 import dev.knotless.testsupport.EmbeddedInfrastructure;
 import org.junit.jupiter.api.Nested;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -21,5 +22,9 @@ class OutcomesServiceEmbeddedIT extends OutcomesServiceContract {
     /** Documents read per operation at two sizes; nested to share this class's Spring context (and so its listener). */
     @Nested
     class FollowUpAndSurveyReads extends FollowUpDocumentReads {
+    }
+
+    @Nested
+    class FollowUpScheduleInTheStore extends FollowUpScheduleContract {
     }
 }
