@@ -1,12 +1,11 @@
 package dev.knotless.intake.assessment;
 
-import java.util.List;
+import java.util.Collection;
 import org.springframework.data.mongodb.repository.MongoRepository;
 
+/** Every read is by {@code _id}: the patient document holds its assessments' ids. */
 interface AssessmentRepository extends MongoRepository<AssessmentDocument, String> {
 
-    /** Served by the index of {@link AssessmentIndexes}. */
-    List<AssessmentDocument> findByPatientIdOrderByAssessedAtAscRecordedAtAsc(String patientId);
-
-    boolean existsByPatientIdAndKind(String patientId, Kind kind);
+    /** {@code {_id: {$in: ids}}}, limit 1. */
+    boolean existsByAssessmentIdIn(Collection<String> assessmentIds);
 }
