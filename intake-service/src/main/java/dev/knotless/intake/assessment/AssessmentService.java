@@ -65,7 +65,7 @@ public class AssessmentService {
         PatientAssessmentIds known = patients.requireWithAssessmentIds(patientId);
         PatientView patient = known.patient();
         // The intake is looked up by id, not taken on the patient's word: its id is written first.
-        if (known.intakeIds().isEmpty() || !assessments.existsByAssessmentIdIn(known.intakeIds())) {
+        if (known.intakeIds().isEmpty() || assessments.findAllById(known.intakeIds()).isEmpty()) {
             throw new ProblemException(HttpStatus.CONFLICT, "intake-required", "Intake required",
                     "Patient " + patientId + " has no intake yet; record the intake before a re-assessment");
         }
