@@ -32,7 +32,8 @@ class SessionIdsBackfill implements InitializingBean {
 
     @Override
     public void afterPropertiesSet() {
-        if (mongo.exists(Query.query(Criteria.where("_id").is(MARKER)), MIGRATIONS)) {
+        // findById, not exists(): that is a count, which the embedded store answers by reading the collection.
+        if (mongo.findById(MARKER, Document.class, MIGRATIONS) != null) {
             return;
         }
         var all = new Query();
