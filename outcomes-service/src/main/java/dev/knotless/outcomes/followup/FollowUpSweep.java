@@ -36,8 +36,8 @@ import org.springframework.stereotype.Component;
 public class FollowUpSweep {
 
     private static final Logger log = LoggerFactory.getLogger(FollowUpSweep.class);
-    /** Bucket ids per read: ten minutes of schedule per {@code $in}. */
-    static final int BUCKETS_PER_PAGE = 600;
+    /** Bucket ids per read: two minutes of schedule per {@code $in}, which bounds what one page holds in memory. */
+    static final int BUCKETS_PER_PAGE = 120;
     /** Follow-ups per load; a run of whole buckets, so one bucket is never split. */
     static final int FOLLOW_UPS_PER_CHUNK = 200;
     private static final int ATTEMPTS = 3;
@@ -79,7 +79,7 @@ public class FollowUpSweep {
         Instant settled = FollowUpSchedule.bucketOf(now.minus(properties.sweepOverlap())).minus(FollowUpSchedule.BUCKET);
         Instant sweptThrough = schedule.sweptThrough().orElseGet(() -> schedule.catchUp(settled));
         if (sweptThrough.isAfter(settled)) {
-            sweptThrough = settled; // the clock went back (or another instance's runs ahead): look again from here
+            sweptThrough = settled; // this clock is behind the one that recorded it: look again from here
         }
         Instant last = FollowUpSchedule.bucketOf(now);
         int moved = 0;
