@@ -14,11 +14,15 @@ import java.util.UUID;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.domain.Sort.Direction;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.index.IndexInfo;
 
 /**
  * The follow-up schedule in the real store (nested in the outcomes ITs, sharing their context):
- * what a SessionRecorded writes there, and a store from before the schedule caught up once.
+ * what a SessionRecorded writes there, and a store from before the schedule caught up once and
+ * rid of the indexes the old queries needed.
  */
 public abstract class FollowUpScheduleContract {
 
@@ -62,6 +66,18 @@ public abstract class FollowUpScheduleContract {
         var h48Closes = followUps.findById(FollowUp.idOf(sessionId, Checkpoint.H48).toString()).orElseThrow().closesAt();
         assertThat(idsIn(h48Closes)).contains(FollowUp.idOf(sessionId, Checkpoint.H48).toString());
         assertThat(mongo.findById("progress", Document.class, FollowUpSchedule.PROGRESS_COLLECTION)).isNotNull();
+    }
+
+    @Test
+    void theIndexesOfTheOldQueriesAreDroppedFromAStoreThatHasThem() {
+        var indexes = mongo.indexOps(FollowUp.class);
+        indexes.createIndex(new Index("sessionId", Direction.ASC).named("sessionId"));
+        indexes.createIndex(new Index("status", Direction.ASC).on("closesAt", Direction.ASC).named("status_closesAt"));
+
+        new FollowUpIndexes(mongo).afterPropertiesSet();
+
+        assertThat(indexes.getIndexInfo()).extracting(IndexInfo::getName)
+                .contains("tokenHash_unique").doesNotContain("sessionId", "status_closesAt", "status_opensAt");
     }
 
     private List<String> idsIn(Instant transition) {
