@@ -3,13 +3,14 @@ package dev.knotless.platform.outbox;
 import dev.knotless.platform.messaging.MessagingProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
 
 @Configuration(proxyBeanMethods = false)
+@Import(OutboxProducerConfiguration.class)
 public class OutboxConfiguration {
 
     @Bean
@@ -21,14 +22,5 @@ public class OutboxConfiguration {
     @Bean
     OutboxWakeUpListener outboxWakeUpListener(OutboxRelay relay) {
         return new OutboxWakeUpListener(relay);
-    }
-
-    /**
-     * Every service's producer is idempotent with acks=all, whatever its application.yml says: the
-     * relay pipelines a document's events and relies on the producer to keep their order.
-     */
-    @Bean
-    DefaultKafkaProducerFactoryCustomizer outboxProducerGuarantees() {
-        return factory -> factory.updateConfigs(OutboxRelay.PRODUCER_GUARANTEES);
     }
 }
