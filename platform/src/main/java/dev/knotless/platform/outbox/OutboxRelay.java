@@ -139,13 +139,20 @@ public class OutboxRelay implements SmartLifecycle {
         synchronized (lock) {
             queued.merge(new Staged(collection, id), when, OutboxRelay::earlier);
         }
-        doorbell.release();
+        ring();
+    }
+
+    private void ring() {
+        // One permit is enough to wake the thread, and it reads the queue, not the permits.
+        if (doorbell.availablePermits() == 0) {
+            doorbell.release();
+        }
     }
 
     /** Asks the relay thread to run the safety net's scan on its next turn. */
     public void requestSafetyNet() {
         safetyNetRequested = true;
-        doorbell.release();
+        ring();
     }
 
     /**
@@ -418,7 +425,9 @@ public class OutboxRelay implements SmartLifecycle {
                 }
                 failures.increment();
                 backoff = backoff.isZero() ? config.initialBackoff() : min(backoff.multipliedBy(2), config.maxBackoff());
-                log.warn("Outbox relay pass failed, next try in {} ms: {}", backoff.toMillis(), e.getMessage());
+                // Messages of Kafka and the driver name topics and hosts, never a record's contents.
+                log.warn("Outbox relay pass failed, next try in {} ms: {}{}", backoff.toMillis(), e.getMessage(),
+                        e.getCause() != null ? " (" + e.getCause() + ")" : "");
                 try {
                     // Not the doorbell: a save during the back-off queues its document and waits too.
                     TimeUnit.NANOSECONDS.sleep(backoff.toNanos());

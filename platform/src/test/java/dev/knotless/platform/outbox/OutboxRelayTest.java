@@ -230,4 +230,40 @@ class OutboxRelayTest {
         }
         aggregates.forEach(aggregate -> assertThat(store.outboxOf(aggregate.id)).isEmpty());
     }
+
+    @Test
+    void aPassReadsTheDocumentsItRelaysWhateverTheSizeOfTheCollection() {
+        relay();
+        var readsBySize = new java.util.LinkedHashMap<Integer, Long>();
+        var scanReadsBySize = new java.util.LinkedHashMap<Integer, Long>();
+        int stored = 0;
+        for (int size : List.of(100, 2_000)) {
+            // Documents whose events left long ago: a scan would read them all, a lookup by key none.
+            List<org.bson.Document> published = new ArrayList<>();
+            for (; stored < size; stored++) {
+                published.add(new org.bson.Document("_id", "published-" + stored).append("outbox", List.of()));
+            }
+            if (!published.isEmpty()) {
+                store.mongo.getCollection(COLLECTION).insertMany(published);
+            }
+            for (int i = 0; i < 5; i++) {
+                store.mongo.insert(Aggregate.withEvents(TOPIC, STAGED, 2), COLLECTION);
+            }
+
+            long before = store.examined();
+            assertThat(relay.drain()).isEqualTo(10);
+            readsBySize.put(size, store.examined() - before);
+
+            // The safety net's scan, by contrast, reads them all: what the count is there to catch.
+            before = store.examined();
+            relay.sweep();
+            scanReadsBySize.put(size, store.examined() - before);
+            assertThat(scanReadsBySize.get(size)).isGreaterThanOrEqualTo(size);
+        }
+
+        // Five documents looked up, then each read once more by its pull: the same at 100 and 2,000.
+        org.slf4j.LoggerFactory.getLogger(getClass()).info("Documents examined by a pass of 5 documents, by collection size: {}; by a safety-net scan: {}",
+                readsBySize, scanReadsBySize);
+        assertThat(readsBySize.get(2_000)).isEqualTo(readsBySize.get(100)).isLessThanOrEqualTo(10);
+    }
 }

@@ -7,7 +7,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import dev.knotless.embeddedstore.KeyedH2Backend;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.mapping.event.MongoMappingEvent;
 
 /**
- * mongo-java-server (the embedded run's store) with a driver that records every command, and two
+ * The embedded run's store (mongo-java-server, keyed, counting what it examines) with a driver that records every command, and two
  * templates on it: one whose saves reach the relay's listener as in a service, one that does not
  * (a lost wake-up).
  */
@@ -51,7 +51,10 @@ final class TestStore implements AutoCloseable {
         }
     }
 
-    private final MongoServer server = new MongoServer(new MemoryBackend());
+    static final String DATABASE = "relay-test";
+
+    private final KeyedH2Backend backend = new KeyedH2Backend();
+    private final MongoServer server = new MongoServer(backend);
     private final MongoClient client;
     final List<BsonDocument> commands = new CopyOnWriteArrayList<>();
     /** Saves through it reach the listener, as in a service. */
@@ -71,8 +74,8 @@ final class TestStore implements AutoCloseable {
                     }
                 })
                 .build());
-        mongo = new MongoTemplate(client, "relay-test");
-        silent = new MongoTemplate(client, "relay-test");
+        mongo = new MongoTemplate(client, DATABASE);
+        silent = new MongoTemplate(client, DATABASE);
         var context = new StaticApplicationContext();
         context.addApplicationListener((ApplicationListener<ApplicationEvent>) event -> {
             if (listener != null && event instanceof MongoMappingEvent<?> mapping) {
@@ -95,6 +98,11 @@ final class TestStore implements AutoCloseable {
     /** The scans for staged events ({@code outbox.0} in a filter) sent since the last {@link #forgetCommands()}. */
     List<BsonDocument> scans() {
         return commands.stream().filter(command -> command.toJson().contains("\"outbox.0\"")).toList();
+    }
+
+    /** Documents the store has examined in the test database so far. */
+    long examined() {
+        return backend.documentsExamined().in(DATABASE);
     }
 
     void forgetCommands() {
