@@ -110,6 +110,7 @@ class OutboxRelayBrokerTest {
         var before = Aggregate.withEvents(topic, STAGED, 1);
         store.mongo.insert(before, COLLECTION);
         await().atMost(Duration.ofSeconds(10)).until(() -> store.outboxOf(before.id).isEmpty());
+        store.forgetCommands(); // the recovery scan at start is behind us
 
         kafka.stop();
         var staged = new ArrayList<Aggregate>();
@@ -120,7 +121,7 @@ class OutboxRelayBrokerTest {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> meters.counter("knotless.outbox.failures").count() >= 2);
         staged.forEach(aggregate -> assertThat(store.outboxOf(aggregate.id)).hasSize(2));
-        assertThat(relay.pending(COLLECTION)).isEqualTo(3);
+        assertThat(pendingGauge()).isEqualTo(3);
 
         kafka.start(); // same ports, same log: Kafka is back
 
@@ -128,13 +129,22 @@ class OutboxRelayBrokerTest {
         staged.forEach(aggregate -> expected.addAll(aggregate.envelopes()));
         var records = consume(kafka.bootstrapServers(), expected.size());
         assertThat(records).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(expected);
-        await().atMost(Duration.ofSeconds(5)).until(() -> relay.pending(COLLECTION) == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> pendingGauge() == 0);
         staged.forEach(aggregate -> assertThat(store.outboxOf(aggregate.id)).isEmpty());
+        // Outage, back-off and recovery went by without a scan or a count.
+        assertThat(store.scans()).isEmpty();
+        assertThat(store.commands("count")).isEmpty();
+    }
+
+    private double pendingGauge() {
+        return meters.get("knotless.outbox.pending").tag("collection", COLLECTION).gauge().value();
     }
 
     @Test
     void theEventsOfADocumentArriveInTheOrderTheyWereStaged() {
         relay().start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !store.scans().isEmpty());
+        store.forgetCommands(); // the recovery scan at start is behind us
         var first = Aggregate.withEvents(topic, STAGED, 20);
         var second = Aggregate.withEvents(topic, STAGED, 20);
         store.mongo.insert(first, COLLECTION);
@@ -147,6 +157,7 @@ class OutboxRelayBrokerTest {
         assertThat(records.stream().filter(r -> r.key().equals(second.id)).map(ConsumerRecord::value))
                 .containsExactlyElementsOf(second.envelopes());
         await().atMost(Duration.ofSeconds(5)).until(() -> store.outboxOf(first.id).isEmpty() && store.outboxOf(second.id).isEmpty());
+        assertThat(store.scans()).isEmpty();
     }
 
     @Test

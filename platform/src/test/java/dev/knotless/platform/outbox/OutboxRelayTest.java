@@ -178,7 +178,7 @@ class OutboxRelayTest {
 
     @Test
     void aSaveDuringABackOffWaitsForItsEnd() {
-        Duration backoff = Duration.ofSeconds(2);
+        Duration backoff = Duration.ofSeconds(3);
         relay(100, backoff, Clock.systemUTC());
         broker = envelope -> CompletableFuture.failedFuture(new IllegalStateException("broker down"));
         relay.start();
@@ -191,7 +191,7 @@ class OutboxRelayTest {
         store.mongo.insert(second, COLLECTION);
 
         // The save queued its document but did not start a pass: the relay is still backing off.
-        await().during(Duration.ofMillis(1000)).atMost(Duration.ofMillis(1500)).until(() -> sends.size() == 1);
+        await().during(Duration.ofMillis(1000)).atMost(Duration.ofMillis(2500)).until(() -> sends.size() == 1);
         assertThat(relay.pending(COLLECTION)).isEqualTo(2);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> store.outboxOf(second.id).isEmpty());
