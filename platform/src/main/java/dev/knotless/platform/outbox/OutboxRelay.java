@@ -1,8 +1,10 @@
 package dev.knotless.platform.outbox;
 
 import com.mongodb.client.MongoCursor;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import dev.knotless.platform.messaging.MessagingProperties;
 import io.micrometer.core.instrument.Counter;
@@ -274,7 +276,11 @@ public class OutboxRelay implements SmartLifecycle {
                 }
             }
 
-            int count = 0;
+            // One bulk write per collection pulls what each document had acknowledged, by eventId
+            // and not by position: the aggregate may have staged more meanwhile.
+            Map<String, List<UpdateOneModel<Document>>> pulls = new LinkedHashMap<>();
+            Map<String, List<Staged>> pulled = new LinkedHashMap<>();
+            Map<Staged, Integer> acknowledgedPrefix = new HashMap<>();
             for (var entry : sent.entrySet()) {
                 Staged document = entry.getKey();
                 List<Sent> sends = entry.getValue();
@@ -283,18 +289,29 @@ public class OutboxRelay implements SmartLifecycle {
                     prefix++;
                 }
                 if (prefix > 0) {
-                    // Pull by id, not by position: the aggregate may have staged more meanwhile.
                     List<String> eventIds = sends.subList(0, prefix).stream().map(send -> send.eventId).toList();
-                    mongo.getCollection(document.collection()).updateOne(Filters.eq("_id", document.id()),
-                            Updates.pullByFilter(new Document(OutboxMessage.FIELD,
-                                    new Document("eventId", new Document("$in", eventIds)))));
-                    published.increment(prefix);
-                    count += prefix;
+                    pulls.computeIfAbsent(document.collection(), c -> new ArrayList<>()).add(new UpdateOneModel<>(
+                            Filters.eq("_id", document.id()),
+                            Updates.pullByFilter(new Document(OutboxMessage.FIELD, new Document("eventId", new Document("$in", eventIds))))));
+                    pulled.computeIfAbsent(document.collection(), c -> new ArrayList<>()).add(document);
+                    acknowledgedPrefix.put(document, prefix);
                 }
                 if (prefix < sends.size()) {
                     unfinished.put(document, earlier(batch.get(document), sends.get(prefix).stagedAt));
-                } else {
-                    unfinished.remove(document);
+                } else if (prefix == 0) {
+                    unfinished.remove(document); // nothing was staged any more
+                }
+            }
+            int count = 0;
+            for (var entry : pulls.entrySet()) {
+                mongo.getCollection(entry.getKey()).bulkWrite(entry.getValue(), new BulkWriteOptions().ordered(false));
+                for (Staged document : pulled.get(entry.getKey())) {
+                    int prefix = acknowledgedPrefix.get(document);
+                    published.increment(prefix);
+                    count += prefix;
+                    if (prefix == sent.get(document).size()) {
+                        unfinished.remove(document);
+                    }
                 }
             }
             if (failure != null) {

@@ -186,6 +186,9 @@ class OutboxRelayBrokerTest {
                 .toList();
         assertThat(lookups).hasSize(5)
                 .allSatisfy(find -> assertThat(find.getDocument("filter").getDocument("_id").getArray("$in").size()).isLessThanOrEqualTo(5));
+        // And five bulk writes pull the events of the 23 documents.
+        assertThat(store.commands("update")).hasSize(5)
+                .flatMap(update -> update.getArray("updates").stream().toList()).hasSize(23);
     }
 
     @Test
