@@ -297,7 +297,8 @@ public class OutboxRelay implements SmartLifecycle {
                     acknowledgedPrefix.put(document, prefix);
                 }
                 if (prefix < sends.size()) {
-                    unfinished.put(document, earlier(batch.get(document), sends.get(prefix).stagedAt));
+                    Instant firstLeft = sends.get(prefix).stagedAt; // what was older has just gone out
+                    unfinished.put(document, firstLeft != null ? firstLeft : batch.get(document));
                 } else if (prefix == 0) {
                     unfinished.remove(document); // nothing was staged any more
                 }

@@ -101,7 +101,7 @@ class OutboxRelayTest {
 
     @Test
     void onlyTheUnbrokenPrefixOfAcknowledgedEventsIsPulledSoARetryKeepsTheOrder() {
-        relay();
+        relay(100, Duration.ofMillis(100), Clock.fixed(STAGED.plusSeconds(10), ZoneOffset.UTC));
         var aggregate = Aggregate.withEvents(TOPIC, STAGED, 3);
         String second = aggregate.outbox.get(1).envelope();
         broker = envelope -> envelope.equals(second)
@@ -115,6 +115,8 @@ class OutboxRelayTest {
         assertThat(store.outboxOf(aggregate.id)).extracting(OutboxMessage::eventId)
                 .containsExactly(aggregate.outbox.get(1).eventId(), aggregate.outbox.get(2).eventId());
         assertThat(relay.pending(COLLECTION)).isEqualTo(1);
+        // The age is now that of the second event (staged 1 ms after the first, which went out).
+        assertThat(relay.oldestAgeSeconds(COLLECTION)).isEqualTo(9.999);
 
         broker = envelope -> CompletableFuture.completedFuture(null);
         sends.clear();
