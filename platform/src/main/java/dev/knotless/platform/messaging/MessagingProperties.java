@@ -22,17 +22,27 @@ public record MessagingProperties(
 
     /**
      * @param collections the MongoDB collections whose documents carry an {@code outbox} array
-     * @param pollInterval how often the relay looks for staged events when nobody woke it up
-     * @param batchSize documents read per collection per pass
+     * @param batchSize documents loaded (by {@code _id}) and sent together in one relay pass, and
+     *     the cursor batch of the safety net's scan
+     * @param safetyNetInterval how often the relay scans the collections for staged events that no
+     *     save handed it (a lost wake-up, another instance's leftovers); it also scans once at start
+     * @param initialBackoff the first pause after a failed pass; it doubles while Kafka keeps failing
      * @param maxBackoff the longest pause between passes while Kafka keeps failing
-     * @param sendTimeout how long one send may wait for the broker's acknowledgement
+     * @param sendTimeout how long a pass waits for the broker to acknowledge all the events it sent
      */
     public record Outbox(
             @DefaultValue List<String> collections,
-            @DefaultValue("1s") Duration pollInterval,
             @DefaultValue("100") int batchSize,
+            @DefaultValue("60s") Duration safetyNetInterval,
+            @DefaultValue("200ms") Duration initialBackoff,
             @DefaultValue("15s") Duration maxBackoff,
             @DefaultValue("10s") Duration sendTimeout) {
+
+        public Outbox {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("knotless.messaging.outbox.batch-size must be at least 1");
+            }
+        }
     }
 
     /**

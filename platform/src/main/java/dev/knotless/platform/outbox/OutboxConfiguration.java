@@ -2,17 +2,21 @@ package dev.knotless.platform.outbox;
 
 import dev.knotless.platform.messaging.MessagingProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
 
 @Configuration(proxyBeanMethods = false)
+@Import(OutboxProducerConfiguration.class)
 public class OutboxConfiguration {
 
     @Bean
-    OutboxRelay outboxRelay(MongoTemplate mongo, KafkaTemplate<String, String> kafka, MessagingProperties properties, MeterRegistry meters) {
-        return new OutboxRelay(mongo, kafka, properties, meters);
+    OutboxRelay outboxRelay(MongoTemplate mongo, KafkaTemplate<String, String> kafka, MessagingProperties properties,
+            MeterRegistry meters, Clock clock) {
+        return new OutboxRelay(mongo, kafka, properties, meters, clock);
     }
 
     @Bean

@@ -1,137 +1,469 @@
 package dev.knotless.platform.outbox;
 
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.Updates;
 import dev.knotless.platform.messaging.MessagingProperties;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.data.mongodb.core.query.Criteria;
-import org.springframework.data.mongodb.core.query.Query;
-import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Moves staged events from the outbox arrays of the configured collections to Kafka. Runs on one
- * thread: woken at once after a save that staged something, and every poll interval otherwise, so
- * that events staged while Kafka was down go out when it is back. A pass that fails backs off
- * exponentially up to {@code maxBackoff}. An event is pulled from the outbox only after Kafka
- * acknowledged it (acks=all): delivery is at least once, consumers dedupe by eventId.
+ * Moves staged events from the outbox arrays of the configured collections to Kafka, on one
+ * thread, without scanning on its hot path:
+ * <ul>
+ *   <li>A save that leaves staged events hands the relay the document's collection and
+ *       {@code _id} ({@link #staged}); the relay queues it once, however often it is saved.</li>
+ *   <li>The thread takes up to {@code batchSize} queued documents, loads them by key
+ *       ({@code {_id: {$in: [...]}}}, only the outbox field), sends all their events at once
+ *       (pipelined on an idempotent producer, which keeps their order per partition), then waits
+ *       for all the acknowledgements within {@code sendTimeout}.</li>
+ *   <li>Per document it pulls, by eventId, only the unbroken prefix of acknowledged events, so a
+ *       retry resends the rest in their staged order. An event leaves the outbox only after Kafka
+ *       acknowledged it (acks=all): delivery is at least once, consumers dedupe by eventId.</li>
+ *   <li>A document whose events were not all acknowledged stays queued, at the head, and the
+ *       relay backs off exponentially up to {@code maxBackoff}; saves during a back-off queue their
+ *       documents but do not cut it short (Kafka is most likely still down).</li>
+ *   <li>The only scan, {@code {outbox.0: {$exists: true}}}, is the recovery pass at start and the
+ *       safety net every {@code safetyNetInterval}: it finds what no save handed over (a crash, a
+ *       lost wake-up, another instance's leftovers) and queues it for the same batch path.</li>
+ * </ul>
  *
  * <p>Written by hand because the one library that does this (Spring Modulith's publication
  * registry) needs MongoDB transactions, which the embedded store does not have.
  */
 public class OutboxRelay implements SmartLifecycle {
 
+    /**
+     * What the relay's guarantees rest on, applied to every service's producer by
+     * {@link OutboxConfiguration}: acks from all in-sync replicas, and an idempotent producer with
+     * at most 5 requests in flight, so pipelined sends keep their order per partition.
+     */
+    public static final Map<String, Object> PRODUCER_GUARANTEES = Map.of(
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+    /** A document known to hold staged events. */
+    record Staged(String collection, Object id) {
+    }
 
     private final MongoTemplate mongo;
     private final KafkaTemplate<String, String> kafka;
     private final MessagingProperties.Outbox config;
-    private final Semaphore wakeUp = new Semaphore(0);
+    private final Clock clock;
     private final Counter published;
     private final Counter failures;
+    private final Set<String> warnedCollections = ConcurrentHashMap.newKeySet();
+
+    private final Object lock = new Object();
+    /** Documents waiting for a pass, oldest first, with the staging time of their oldest known event. */
+    private final LinkedHashMap<Staged, Instant> queued = new LinkedHashMap<>();
+    /** The documents of the pass under way; still counted as pending. */
+    private Map<Staged, Instant> inFlight = Map.of();
+
+    private final Semaphore doorbell = new Semaphore(0);
+    private volatile boolean safetyNetRequested;
     private volatile boolean running;
+    private volatile boolean stopping;
     private Thread worker;
 
-    public OutboxRelay(MongoTemplate mongo, KafkaTemplate<String, String> kafka, MessagingProperties properties, MeterRegistry meters) {
+    public OutboxRelay(MongoTemplate mongo, KafkaTemplate<String, String> kafka, MessagingProperties properties,
+            MeterRegistry meters, Clock clock) {
         this.mongo = mongo;
         this.kafka = kafka;
         this.config = properties.outbox();
+        this.clock = clock;
         this.published = Counter.builder("knotless.outbox.published").description("events relayed to Kafka").register(meters);
         this.failures = Counter.builder("knotless.outbox.failures").description("relay passes that failed").register(meters);
         for (String collection : config.collections()) {
-            meters.gauge("knotless.outbox.pending", List.of(io.micrometer.core.instrument.Tag.of("collection", collection)),
-                    this, relay -> relay.pendingIn(collection));
+            Gauge.builder("knotless.outbox.pending", this, relay -> relay.pending(collection))
+                    .tag("collection", collection)
+                    .description("documents this instance knows to hold staged events (from its own queue, no query; "
+                            + "the safety net adds what it did not hear about)")
+                    .register(meters);
+            Gauge.builder("knotless.outbox.oldest.age", this, relay -> relay.oldestAgeSeconds(collection))
+                    .tag("collection", collection)
+                    .baseUnit("seconds")
+                    .description("age of the oldest staged event this instance knows of, 0 when none")
+                    .register(meters);
         }
     }
 
-    /** Ask for a pass now; cheap and safe to call from any thread. */
-    public void wakeUp() {
-        if (wakeUp.availablePermits() == 0) {
-            wakeUp.release();
+    /**
+     * Hands the relay a document that holds staged events: every save that stages one calls this
+     * (through {@link OutboxWakeUpListener}); code that stages with a template update instead of a
+     * save must call it after the update. Cheap, safe from any thread, and a document already
+     * queued is not queued twice.
+     *
+     * @param stagedAt when its oldest staged event was staged, for the age gauge; null if unknown
+     */
+    public void staged(String collection, Object id, Instant stagedAt) {
+        if (id == null) {
+            // No key to look up: let the safety net find it soon rather than never.
+            requestSafetyNet();
+            return;
+        }
+        if (!config.collections().contains(collection) && warnedCollections.add(collection)) {
+            log.warn("Collection {} stages outbox events but is not in knotless.messaging.outbox.collections: "
+                    + "its events are relayed after a save, but the safety net does not look there", collection);
+        }
+        Instant when = stagedAt != null ? stagedAt : clock.instant();
+        synchronized (lock) {
+            queued.merge(new Staged(collection, id), when, OutboxRelay::earlier);
+        }
+        ring();
+    }
+
+    private void ring() {
+        // One permit is enough to wake the thread, and it reads the queue, not the permits.
+        if (doorbell.availablePermits() == 0) {
+            doorbell.release();
         }
     }
 
-    /** One pass over every collection; returns the number of events published. */
-    public int relayPending() {
-        int count = 0;
+    /** Asks the relay thread to run the safety net's scan on its next turn. */
+    public void requestSafetyNet() {
+        safetyNetRequested = true;
+        ring();
+    }
+
+    /**
+     * The safety net: queues every document of the configured collections that holds staged
+     * events. The one scan of the relay, read through a cursor of {@code batchSize} documents.
+     *
+     * @return the documents it found
+     */
+    int sweep() {
+        int found = 0;
         for (String collection : config.collections()) {
-            count += relay(collection);
-        }
-        return count;
-    }
-
-    private int relay(String collection) {
-        Query pending = new Query(Criteria.where(OutboxMessage.FIELD + ".0").exists(true)).limit(config.batchSize());
-        pending.fields().include(OutboxMessage.FIELD);
-        int count = 0;
-        for (Document document : mongo.find(pending, Document.class, collection)) {
-            List<String> sent = new ArrayList<>();
-            try {
-                for (Document message : document.getList(OutboxMessage.FIELD, Document.class)) {
-                    kafka.send(message.getString("topic"), message.getString("key"), message.getString("envelope"))
-                            .get(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                    sent.add(message.getString("eventId"));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while relaying", e);
-            } catch (Exception e) {
-                throw new OutboxRelayException("Kafka did not acknowledge an event from " + collection, e);
-            } finally {
-                if (!sent.isEmpty()) {
-                    // Pull by id, not by position: the aggregate may have staged more meanwhile.
-                    mongo.updateFirst(Query.query(Criteria.where("_id").is(document.get("_id"))),
-                            new Update().pull(OutboxMessage.FIELD, Query.query(Criteria.where("eventId").in(sent))),
-                            collection);
-                    published.increment(sent.size());
+            try (MongoCursor<Document> cursor = mongo.getCollection(collection)
+                    .find(Filters.exists(OutboxMessage.FIELD + ".0"))
+                    .projection(Projections.include(OutboxMessage.FIELD))
+                    .batchSize(config.batchSize())
+                    .iterator()) {
+                while (cursor.hasNext()) {
+                    Document document = cursor.next();
+                    Instant oldest = oldestStagedAt(document.getList(OutboxMessage.FIELD, Document.class, List.of()));
+                    synchronized (lock) {
+                        queued.merge(new Staged(collection, document.get("_id")), oldest != null ? oldest : clock.instant(),
+                                OutboxRelay::earlier);
+                    }
+                    found++;
                 }
             }
-            count += sent.size();
+        }
+        return found;
+    }
+
+    /**
+     * Relays queued documents batch after batch until the queue is empty.
+     *
+     * @return the events published
+     * @throws OutboxRelayException when a batch was not fully acknowledged or the store failed; what
+     *     was not published is queued again, ahead of the rest
+     */
+    int drain() {
+        int count = 0;
+        while (!stopping) {
+            Map<Staged, Instant> batch = takeBatch();
+            if (batch.isEmpty()) {
+                break;
+            }
+            count += relay(batch);
         }
         return count;
     }
 
-    private double pendingIn(String collection) {
-        try {
-            return mongo.count(new Query(Criteria.where(OutboxMessage.FIELD + ".0").exists(true)), collection);
-        } catch (RuntimeException e) {
-            return Double.NaN;
+    private Map<Staged, Instant> takeBatch() {
+        synchronized (lock) {
+            Map<Staged, Instant> batch = new LinkedHashMap<>();
+            while (batch.size() < config.batchSize() && !queued.isEmpty()) {
+                var first = queued.pollFirstEntry();
+                batch.put(first.getKey(), first.getValue());
+            }
+            inFlight = batch;
+            return batch;
         }
+    }
+
+    /** One event on its way: its id, its staging time and the broker's answer to come (null: not sent). */
+    private static final class Sent {
+        final String eventId;
+        final Instant stagedAt;
+        final CompletableFuture<?> ack;
+        boolean acknowledged;
+
+        Sent(String eventId, Instant stagedAt, CompletableFuture<?> ack) {
+            this.eventId = eventId;
+            this.stagedAt = stagedAt;
+            this.ack = ack;
+        }
+    }
+
+    private int relay(Map<Staged, Instant> batch) {
+        // Whatever is not known to be done goes back to the queue, even if this pass dies midway.
+        Map<Staged, Instant> unfinished = new LinkedHashMap<>(batch);
+        try {
+            Map<Staged, List<Document>> outboxes = load(batch.keySet());
+
+            // Send everything first (in queue order, each document's events in staged order), then
+            // wait: the broker acknowledges a batch of records per request instead of one by one.
+            Map<Staged, List<Sent>> sent = new LinkedHashMap<>();
+            Throwable failure = null;
+            for (Staged document : batch.keySet()) {
+                List<Sent> sends = new ArrayList<>();
+                for (Document message : outboxes.getOrDefault(document, List.of())) {
+                    CompletableFuture<?> ack;
+                    if (failure != null) {
+                        ack = null; // the producer refused one already (no metadata, buffer full): do not block on each
+                    } else {
+                        try {
+                            ack = kafka.send(message.getString("topic"), message.getString("key"), message.getString("envelope"));
+                        } catch (RuntimeException e) {
+                            failure = e;
+                            ack = null;
+                        }
+                    }
+                    sends.add(new Sent(message.getString("eventId"), stagedAt(message), ack));
+                }
+                sent.put(document, sends);
+            }
+
+            long deadline = System.nanoTime() + config.sendTimeout().toNanos();
+            for (List<Sent> sends : sent.values()) {
+                for (Sent send : sends) {
+                    if (send.ack == null) {
+                        continue;
+                    }
+                    try {
+                        send.ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                        send.acknowledged = true;
+                    } catch (ExecutionException e) {
+                        failure = failure != null ? failure : e.getCause();
+                    } catch (TimeoutException e) {
+                        failure = failure != null ? failure : e;
+                    }
+                }
+            }
+
+            // One bulk write per collection pulls what each document had acknowledged, by eventId
+            // and not by position: the aggregate may have staged more meanwhile.
+            Map<String, List<UpdateOneModel<Document>>> pulls = new LinkedHashMap<>();
+            Map<String, List<Staged>> pulled = new LinkedHashMap<>();
+            Map<Staged, Integer> acknowledgedPrefix = new HashMap<>();
+            for (var entry : sent.entrySet()) {
+                Staged document = entry.getKey();
+                List<Sent> sends = entry.getValue();
+                int prefix = 0;
+                while (prefix < sends.size() && sends.get(prefix).acknowledged) {
+                    prefix++;
+                }
+                if (prefix > 0) {
+                    List<String> eventIds = sends.subList(0, prefix).stream().map(send -> send.eventId).toList();
+                    pulls.computeIfAbsent(document.collection(), c -> new ArrayList<>()).add(new UpdateOneModel<>(
+                            Filters.eq("_id", document.id()),
+                            Updates.pullByFilter(new Document(OutboxMessage.FIELD, new Document("eventId", new Document("$in", eventIds))))));
+                    pulled.computeIfAbsent(document.collection(), c -> new ArrayList<>()).add(document);
+                    acknowledgedPrefix.put(document, prefix);
+                }
+                if (prefix < sends.size()) {
+                    Instant firstLeft = sends.get(prefix).stagedAt; // what was older has just gone out
+                    unfinished.put(document, firstLeft != null ? firstLeft : batch.get(document));
+                } else if (prefix == 0) {
+                    unfinished.remove(document); // nothing was staged any more
+                }
+            }
+            int count = 0;
+            for (var entry : pulls.entrySet()) {
+                mongo.getCollection(entry.getKey()).bulkWrite(entry.getValue(), new BulkWriteOptions().ordered(false));
+                for (Staged document : pulled.get(entry.getKey())) {
+                    int prefix = acknowledgedPrefix.get(document);
+                    published.increment(prefix);
+                    count += prefix;
+                    if (prefix == sent.get(document).size()) {
+                        unfinished.remove(document);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw new OutboxRelayException("Kafka did not acknowledge every event of the batch", failure);
+            }
+            return count;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OutboxRelayException("interrupted while relaying", e);
+        } finally {
+            requeueFirst(unfinished);
+        }
+    }
+
+    private Map<Staged, List<Document>> load(Collection<Staged> documents) throws InterruptedException {
+        Map<String, List<Object>> idsByCollection = new LinkedHashMap<>();
+        for (Staged document : documents) {
+            idsByCollection.computeIfAbsent(document.collection(), c -> new ArrayList<>()).add(document.id());
+        }
+        Map<Staged, List<Document>> outboxes = new HashMap<>();
+        for (var entry : idsByCollection.entrySet()) {
+            for (Document document : mongo.getCollection(entry.getKey())
+                    .find(Filters.in("_id", entry.getValue()))
+                    .projection(Projections.include(OutboxMessage.FIELD))) {
+                outboxes.put(new Staged(entry.getKey(), document.get("_id")),
+                        document.getList(OutboxMessage.FIELD, Document.class, List.of()));
+            }
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return outboxes;
+    }
+
+    private void requeueFirst(Map<Staged, Instant> unfinished) {
+        List<Map.Entry<Staged, Instant>> entries = new ArrayList<>(unfinished.entrySet());
+        synchronized (lock) {
+            for (int i = entries.size() - 1; i >= 0; i--) {
+                Staged document = entries.get(i).getKey();
+                // A save during the pass may have queued it again: keep the earlier time, move it up.
+                queued.putFirst(document, earlier(entries.get(i).getValue(), queued.get(document)));
+            }
+            inFlight = Map.of();
+        }
+    }
+
+    /** Documents of the collection this instance knows to hold staged events. */
+    double pending(String collection) {
+        synchronized (lock) {
+            int count = 0;
+            for (Staged document : queued.keySet()) {
+                if (document.collection().equals(collection)) {
+                    count++;
+                }
+            }
+            for (Staged document : inFlight.keySet()) {
+                if (document.collection().equals(collection) && !queued.containsKey(document)) {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    /** Seconds since the oldest staged event this instance knows of in the collection; 0 when none. */
+    double oldestAgeSeconds(String collection) {
+        Instant oldest = null;
+        synchronized (lock) {
+            for (var map : List.of(queued, inFlight)) {
+                for (var entry : map.entrySet()) {
+                    if (entry.getKey().collection().equals(collection)) {
+                        oldest = earlier(oldest, entry.getValue());
+                    }
+                }
+            }
+        }
+        return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
+    }
+
+    /** The staging time of the oldest of these outbox entries (as stored: a Date), null when none. */
+    static Instant oldestStagedAt(List<?> outbox) {
+        Instant oldest = null;
+        for (Object message : outbox) {
+            if (message instanceof Document document) {
+                oldest = earlier(oldest, stagedAt(document));
+            }
+        }
+        return oldest;
+    }
+
+    private static Instant stagedAt(Document message) {
+        return switch (message.get("stagedAt")) {
+            case Date date -> date.toInstant();
+            case Instant instant -> instant;
+            case null, default -> null;
+        };
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isBefore(b) ? a : b;
     }
 
     private void loop() {
+        long nextSweep = System.nanoTime(); // the recovery pass comes first
         Duration backoff = Duration.ZERO;
         while (running) {
             try {
-                Duration wait = backoff.isZero() ? config.pollInterval() : backoff;
-                if (wakeUp.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS) && !backoff.isZero()) {
-                    // A wake-up during a back-off does not cut it short: Kafka is still likely down.
-                    wakeUp.release();
+                if (safetyNetRequested || System.nanoTime() - nextSweep >= 0) {
+                    safetyNetRequested = false;
+                    int found = sweep();
+                    nextSweep = System.nanoTime() + config.safetyNetInterval().toNanos();
+                    if (found > 0) {
+                        log.info("Outbox safety net found {} document(s) with staged events", found);
+                    }
                 }
-                wakeUp.drainPermits();
-                if (!running) {
-                    return;
-                }
-                relayPending();
+                drain();
                 backoff = Duration.ZERO;
+                awaitWork(nextSweep);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
                 failures.increment();
-                backoff = backoff.isZero() ? Duration.ofMillis(200) : min(backoff.multipliedBy(2), config.maxBackoff());
-                log.warn("Outbox relay pass failed, next try in {} ms: {}", backoff.toMillis(), e.getMessage());
+                backoff = backoff.isZero() ? config.initialBackoff() : min(backoff.multipliedBy(2), config.maxBackoff());
+                // Messages of Kafka and the driver name topics and hosts, never a record's contents.
+                log.warn("Outbox relay pass failed, next try in {} ms: {}{}", backoff.toMillis(), e.getMessage(),
+                        e.getCause() != null ? " (" + e.getCause() + ")" : "");
+                try {
+                    // Not the doorbell: a save during the back-off queues its document and waits too.
+                    TimeUnit.NANOSECONDS.sleep(backoff.toNanos());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
+    }
+
+    /** Sleeps until a save rings, the safety net is asked for, or its time comes. */
+    private void awaitWork(long nextSweep) throws InterruptedException {
+        long wait = nextSweep - System.nanoTime();
+        if (wait > 0 && !safetyNetRequested) {
+            doorbell.tryAcquire(wait, TimeUnit.NANOSECONDS);
+        }
+        doorbell.drainPermits(); // the queue, not the permits, says what to do
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -140,13 +472,14 @@ public class OutboxRelay implements SmartLifecycle {
 
     @Override
     public void start() {
+        stopping = false;
         running = true;
         worker = Thread.ofPlatform().name("outbox-relay").daemon(true).start(this::loop);
-        wakeUp();
     }
 
     @Override
     public void stop() {
+        stopping = true;
         running = false;
         if (worker != null) {
             worker.interrupt();

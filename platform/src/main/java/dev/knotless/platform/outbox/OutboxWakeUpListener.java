@@ -5,7 +5,10 @@ import org.bson.Document;
 import org.springframework.data.mongodb.core.mapping.event.AbstractMongoEventListener;
 import org.springframework.data.mongodb.core.mapping.event.AfterSaveEvent;
 
-/** Wakes the relay after any save that left staged events, so events leave within milliseconds. */
+/**
+ * Hands the relay the collection and {@code _id} of every saved or inserted document that holds
+ * staged events, so they leave within milliseconds and the relay never has to look for them.
+ */
 class OutboxWakeUpListener extends AbstractMongoEventListener<Object> {
 
     private final OutboxRelay relay;
@@ -18,7 +21,7 @@ class OutboxWakeUpListener extends AbstractMongoEventListener<Object> {
     public void onAfterSave(AfterSaveEvent<Object> event) {
         Document document = event.getDocument();
         if (document != null && document.get(OutboxMessage.FIELD) instanceof List<?> staged && !staged.isEmpty()) {
-            relay.wakeUp();
+            relay.staged(event.getCollectionName(), document.get("_id"), OutboxRelay.oldestStagedAt(staged));
         }
     }
 }

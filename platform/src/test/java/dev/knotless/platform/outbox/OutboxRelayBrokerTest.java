@@ -1,0 +1,253 @@
+package dev.knotless.platform.outbox;
+
+import static dev.knotless.platform.outbox.TestStore.COLLECTION;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.knotless.platform.messaging.MessagingProperties;
+import dev.knotless.platform.outbox.TestStore.Aggregate;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.bson.BsonDocument;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * The relay end to end: a real Kafka broker in this JVM (KRaft, as the embedded run uses), the
+ * embedded store, the listener the services' saves reach, and a consumer reading what arrived.
+ */
+class OutboxRelayBrokerTest {
+
+    private static final Instant STAGED = Instant.parse("2026-11-20T15:00:00Z");
+    private static final int PARTITIONS = 3;
+
+    private static EmbeddedKafkaKraftBroker broker;
+
+    private final String topic = "knotless.relay-test-" + UUID.randomUUID() + ".v1";
+    private final TestStore store = new TestStore();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private OutboxRelay relay;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
+        broker.afterPropertiesSet();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.destroy();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (relay != null) {
+            relay.stop();
+        }
+        for (AutoCloseable closeable : toClose.reversed()) {
+            closeable.close();
+        }
+        store.close();
+    }
+
+    private OutboxRelay relay(String bootstrapServers, int batchSize, Duration safetyNetInterval) {
+        Map<String, Object> producer = new HashMap<>(OutboxRelay.PRODUCER_GUARANTEES);
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        // Short, so that a broker that is not there fails a pass within a second.
+        producer.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 500);
+        producer.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
+        producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3000);
+        producer.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
+        var factory = new DefaultKafkaProducerFactory<String, String>(producer);
+        toClose.add(factory::destroy);
+        var properties = new MessagingProperties(PARTITIONS, (short) 1,
+                new MessagingProperties.Outbox(List.of(COLLECTION), batchSize, safetyNetInterval, Duration.ofMillis(100),
+                        Duration.ofMillis(400), Duration.ofSeconds(5)),
+                new MessagingProperties.Consumer(3, Duration.ofMillis(10)));
+        relay = new OutboxRelay(store.mongo, new KafkaTemplate<>(factory), properties, meters, Clock.systemUTC());
+        store.listenWith(relay);
+        return relay;
+    }
+
+    private OutboxRelay relay() {
+        broker.addTopics(new NewTopic(topic, PARTITIONS, (short) 1));
+        return relay(broker.getBrokersAsString(), 100, Duration.ofHours(1));
+    }
+
+    @Test
+    void eventsStagedWhileKafkaIsDownArePublishedOnceItIsBack(@TempDir Path kafkaLog) {
+        var kafka = new RestartableBroker(kafkaLog);
+        toClose.add(kafka);
+        kafka.start();
+        kafka.createTopic(topic, PARTITIONS);
+        relay(kafka.bootstrapServers(), 100, Duration.ofHours(1)).start();
+        var before = Aggregate.withEvents(topic, STAGED, 1);
+        store.mongo.insert(before, COLLECTION);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.outboxOf(before.id).isEmpty());
+        store.forgetCommands(); // the recovery scan at start is behind us
+
+        kafka.stop();
+        var staged = new ArrayList<Aggregate>();
+        for (int i = 0; i < 3; i++) {
+            var aggregate = Aggregate.withEvents(topic, STAGED, 2);
+            staged.add(aggregate);
+            store.mongo.insert(aggregate, COLLECTION);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> meters.counter("knotless.outbox.failures").count() >= 2);
+        staged.forEach(aggregate -> assertThat(store.outboxOf(aggregate.id)).hasSize(2));
+        assertThat(pendingGauge()).isEqualTo(3);
+
+        kafka.start(); // same ports, same log: Kafka is back
+
+        var expected = new ArrayList<>(before.envelopes());
+        staged.forEach(aggregate -> expected.addAll(aggregate.envelopes()));
+        var records = consume(kafka.bootstrapServers(), expected.size());
+        assertThat(records).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(expected);
+        await().atMost(Duration.ofSeconds(5)).until(() -> pendingGauge() == 0);
+        staged.forEach(aggregate -> assertThat(store.outboxOf(aggregate.id)).isEmpty());
+        // Outage, back-off and recovery went by without a scan or a count.
+        assertThat(store.scans()).isEmpty();
+        assertThat(store.commands("count")).isEmpty();
+    }
+
+    private double pendingGauge() {
+        return meters.get("knotless.outbox.pending").tag("collection", COLLECTION).gauge().value();
+    }
+
+    @Test
+    void theEventsOfADocumentArriveInTheOrderTheyWereStaged() {
+        relay().start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !store.scans().isEmpty());
+        store.forgetCommands(); // the recovery scan at start is behind us
+        var first = Aggregate.withEvents(topic, STAGED, 20);
+        var second = Aggregate.withEvents(topic, STAGED, 20);
+        store.mongo.insert(first, COLLECTION);
+        store.mongo.insert(second, COLLECTION);
+
+        var records = consume(broker.getBrokersAsString(), 40);
+
+        assertThat(records.stream().filter(r -> r.key().equals(first.id)).map(ConsumerRecord::value))
+                .containsExactlyElementsOf(first.envelopes());
+        assertThat(records.stream().filter(r -> r.key().equals(second.id)).map(ConsumerRecord::value))
+                .containsExactlyElementsOf(second.envelopes());
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.outboxOf(first.id).isEmpty() && store.outboxOf(second.id).isEmpty());
+        assertThat(store.scans()).isEmpty();
+    }
+
+    @Test
+    void morePendingDocumentsThanOneBatchAreAllPublishedBatchByBatch() {
+        broker.addTopics(new NewTopic(topic, PARTITIONS, (short) 1));
+        relay(broker.getBrokersAsString(), 5, Duration.ofHours(1));
+        var staged = new ArrayList<Aggregate>();
+        for (int i = 0; i < 23; i++) {
+            var aggregate = Aggregate.withEvents(topic, STAGED, 1 + i % 2);
+            staged.add(aggregate);
+            store.mongo.insert(aggregate, COLLECTION);
+        }
+        assertThat(relay.pending(COLLECTION)).isEqualTo(23);
+        store.forgetCommands();
+
+        relay.start();
+
+        var records = consume(broker.getBrokersAsString(), staged.stream().mapToInt(a -> a.outbox.size()).sum());
+        assertThat(records).extracting(ConsumerRecord::value)
+                .containsExactlyInAnyOrderElementsOf(staged.stream().flatMap(a -> a.envelopes().stream()).toList());
+        await().atMost(Duration.ofSeconds(5)).until(() -> relay.pending(COLLECTION) == 0);
+        staged.forEach(aggregate -> assertThat(store.outboxOf(aggregate.id)).isEmpty());
+        // Five lookups by key of at most five documents each (the start's recovery scan aside).
+        List<BsonDocument> lookups = store.commands("find").stream()
+                .filter(find -> find.getDocument("filter").get("_id") instanceof BsonDocument id && id.containsKey("$in"))
+                .toList();
+        assertThat(lookups).hasSize(5)
+                .allSatisfy(find -> assertThat(find.getDocument("filter").getDocument("_id").getArray("$in").size()).isLessThanOrEqualTo(5));
+        // And five bulk writes pull the events of the 23 documents.
+        assertThat(store.commands("update")).hasSize(5)
+                .flatMap(update -> update.getArray("updates").stream().toList()).hasSize(23);
+    }
+
+    @Test
+    void theSafetyNetFindsAnEventWhoseWakeUpWasLost() {
+        broker.addTopics(new NewTopic(topic, PARTITIONS, (short) 1));
+        relay(broker.getBrokersAsString(), 100, Duration.ofMillis(500)).start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !store.scans().isEmpty());
+
+        var lost = Aggregate.withEvents(topic, STAGED, 2);
+        store.silent.insert(lost, COLLECTION); // nobody tells the relay
+
+        var records = consume(broker.getBrokersAsString(), 2);
+        assertThat(records).extracting(ConsumerRecord::value).containsExactlyElementsOf(lost.envelopes());
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.outboxOf(lost.id).isEmpty());
+    }
+
+    @Test
+    void theSafetyNetCanBeAskedForAtOnce() {
+        relay().start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !store.scans().isEmpty());
+        var lost = Aggregate.withEvents(topic, STAGED, 1);
+        store.silent.insert(lost, COLLECTION);
+        assertThat(relay.pending(COLLECTION)).isZero(); // nobody told the relay
+
+        relay.requestSafetyNet();
+
+        assertThat(consume(broker.getBrokersAsString(), 1)).extracting(ConsumerRecord::value).containsExactlyElementsOf(lost.envelopes());
+    }
+
+    @Test
+    void theRecoveryPassAtStartPublishesWhatAnEarlierRunLeftStaged() {
+        broker.addTopics(new NewTopic(topic, PARTITIONS, (short) 1));
+        var leftOver = Aggregate.withEvents(topic, STAGED, 3);
+        store.silent.insert(leftOver, COLLECTION);
+
+        relay(broker.getBrokersAsString(), 100, Duration.ofHours(1)).start();
+
+        assertThat(consume(broker.getBrokersAsString(), 3)).extracting(ConsumerRecord::value)
+                .containsExactlyElementsOf(leftOver.envelopes());
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.outboxOf(leftOver.id).isEmpty());
+    }
+
+    /** Reads the test's topic from the start until {@code count} records arrived. */
+    private List<ConsumerRecord<String, String>> consume(String bootstrapServers, int count) {
+        var consumer = new KafkaConsumer<String, String>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+        try (consumer) {
+            var partitions = IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<String, String>> records = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                return records.size() >= count;
+            });
+            return records;
+        }
+    }
+}
