@@ -1,7 +1,7 @@
 package dev.knotless.launcher;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import dev.knotless.embeddedstore.KeyedH2Backend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,7 +39,8 @@ public final class EmbeddedStore implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create " + dataDir, e);
         }
-        H2Backend backend = new H2Backend(file.toString());
+        // Keyed: a filter naming _id (or another unique key) is served from its index, as MongoDB would.
+        KeyedH2Backend backend = new KeyedH2Backend(file.toString());
         MongoServer server = new MongoServer(backend);
         try {
             server.bind("127.0.0.1", port);

@@ -1,0 +1,100 @@
+package dev.knotless.embeddedstore;
+
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
+import java.util.ArrayList;
+import java.util.List;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+
+/**
+ * mongo-java-server's H2 backend, with two changes: a filter that names every key of a unique index
+ * by equality or {@code $in} is served from that index whatever else it asks ({@link KeyedPlan}),
+ * and the documents each query examines are counted ({@link #documentsExamined()}).
+ *
+ * <p>Non-unique indexes stay ignored, as mongo-java-server ignores them: a query by any other field
+ * still reads its whole collection, which is why every hot path of Knotless is a lookup by key.
+ *
+ * <p>The database and collection classes are inner classes on purpose: mongo-java-server opens
+ * existing databases and collections from inside the super constructors, before a subclass could
+ * have assigned any field of its own, and an inner class reaches its outer instance from the start.
+ */
+public class KeyedH2Backend extends H2Backend {
+
+    // Map names of mongo-java-server's H2Database (package-private there): the file format must not change.
+    private static final String DATABASES_PREFIX = "databases.";
+    private static final String META_PREFIX = "meta.";
+
+    private volatile DocumentsExamined examined;
+
+    /** A backend in the H2 file {@code fileName}, created when missing. */
+    public KeyedH2Backend(String fileName) {
+        super(fileName);
+    }
+
+    /** A backend in memory, for tests. */
+    public KeyedH2Backend() {
+        super(MVStore.open(null));
+    }
+
+    public DocumentsExamined documentsExamined() {
+        // Lazily: the super constructor may open collections before this object's fields are assigned.
+        DocumentsExamined current = examined;
+        if (current == null) {
+            synchronized (this) {
+                if (examined == null) {
+                    examined = new DocumentsExamined();
+                }
+                current = examined;
+            }
+        }
+        return current;
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new KeyedDatabase(databaseName, getMvStore());
+    }
+
+    private final class KeyedDatabase extends H2Database {
+
+        KeyedDatabase(String databaseName, MVStore mvStore) {
+            super(databaseName, mvStore, getCursorRegistry());
+        }
+
+        @Override
+        protected de.bwaldvogel.mongo.MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            String fullCollectionName = getFullCollectionNamespace(collectionName);
+            MVMap<Object, de.bwaldvogel.mongo.bson.Document> dataMap = getMvStore().openMap(DATABASES_PREFIX + fullCollectionName);
+            MVMap<String, Object> metaMap = getMvStore().openMap(META_PREFIX + fullCollectionName);
+            return new KeyedCollection(this, collectionName, options, dataMap, metaMap);
+        }
+    }
+
+    private final class KeyedCollection extends H2Collection {
+
+        KeyedCollection(MongoDatabase database, String collectionName, CollectionOptions options,
+                        MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap) {
+            super(database, collectionName, options, dataMap, metaMap, getCursorRegistry());
+        }
+
+        @Override
+        protected QueryResult queryDocuments(Document filter, Document orderBy, int numberToSkip, int limit, int batchSize,
+                                             Document fieldSelector) {
+            KeyedPlan<Object> plan = KeyedPlan.of(getIndexes(), filter);
+            if (plan == null) {
+                documentsExamined().add(getDatabaseName(), count());
+                return super.queryDocuments(filter, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+            }
+            List<Object> positions = new ArrayList<>();
+            plan.index().getPositions(plan.keyFilter()).forEach(positions::add);
+            documentsExamined().add(getDatabaseName(), positions.size());
+            return matchDocuments(filter, positions, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.knotless.embeddedstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Updates;
+import de.bwaldvogel.mongo.MongoServer;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class KeyedH2BackendTest {
+
+    private static final String DB = "keyed-test";
+
+    private KeyedH2Backend backend;
+    private MongoServer server;
+    private MongoClient client;
+    private MongoCollection<Document> items;
+
+    @BeforeEach
+    void start() {
+        backend = new KeyedH2Backend();
+        server = new MongoServer(backend);
+        InetSocketAddress address = server.bind();
+        client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort());
+        items = client.getDatabase(DB).getCollection("items");
+        items.createIndex(Indexes.ascending("tokenHash"), new IndexOptions().unique(true).sparse(true));
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.shutdownNow();
+    }
+
+    private void seed(int count) {
+        List<Document> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Document item = new Document("_id", "item-" + i).append("version", 1).append("kind", i % 2 == 0 ? "even" : "odd");
+            if (i % 10 == 0) {
+                item.append("tokenHash", "hash-" + i);
+            }
+            batch.add(item);
+        }
+        items.insertMany(batch);
+    }
+
+    private long examinedBy(Consumer<MongoCollection<Document>> operation) {
+        long before = backend.documentsExamined().in(DB);
+        operation.accept(items);
+        return backend.documentsExamined().in(DB) - before;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {100, 2_000})
+    void aFilterNamingTheIdWithOtherConditionsIsALookupAtAnySize(int size) {
+        seed(size);
+
+        assertThat(examinedBy(c -> assertThat(c.find(Filters.and(Filters.eq("_id", "item-4"), Filters.eq("version", 1))).first())
+                .isNotNull())).isEqualTo(1);
+        assertThat(examinedBy(c -> assertThat(c.find(Filters.and(Filters.eq("_id", "item-4"), Filters.eq("version", 2))).first())
+                .as("the other conditions still apply").isNull())).isEqualTo(1);
+        assertThat(examinedBy(c -> assertThat(c.updateOne(Filters.and(Filters.eq("_id", "item-6"), Filters.eq("version", 1)),
+                Updates.combine(Updates.set("kind", "changed"), Updates.inc("version", 1))).getModifiedCount()).isEqualTo(1)))
+                .isEqualTo(1);
+        assertThat(items.find(Filters.eq("_id", "item-6")).first()).containsEntry("kind", "changed").containsEntry("version", 2);
+        assertThat(examinedBy(c -> assertThat(c.find(Filters.and(Filters.in("_id", "item-1", "item-2", "item-3", "missing"),
+                Filters.eq("kind", "odd"))).into(new ArrayList<>())).extracting(d -> d.get("_id")).containsExactlyInAnyOrder("item-1", "item-3")))
+                .isEqualTo(3);
+    }
+
+    @Test
+    void aUniqueSparseIndexServesItsKeyAndAnyOtherFieldScans() {
+        seed(1_000);
+
+        assertThat(examinedBy(c -> assertThat(c.find(Filters.and(Filters.eq("tokenHash", "hash-20"), Filters.eq("kind", "even"))).first())
+                .isNotNull())).isEqualTo(1);
+        assertThat(examinedBy(c -> c.find(Filters.eq("kind", "even")).into(new ArrayList<>()))).as("a scan counts every document")
+                .isEqualTo(1_000);
+        assertThat(examinedBy(c -> c.find(Filters.eq("tokenHash", null)).into(new ArrayList<>())))
+                .as("a sparse index cannot answer for missing values").isEqualTo(1_000);
+    }
+
+    @Test
+    void aFileStoreKeepsItsDataAndItsKeyedLookupsAcrossARestart(@TempDir Path dir) {
+        String file = dir.resolve("store.mv.db").toString();
+        KeyedH2Backend first = new KeyedH2Backend(file);
+        MongoServer firstServer = new MongoServer(first);
+        InetSocketAddress address = firstServer.bind();
+        try (MongoClient c = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+            c.getDatabase(DB).getCollection("items").insertMany(List.of(new Document("_id", "a").append("n", 1), new Document("_id", "b").append("n", 2)));
+        }
+        firstServer.shutdownNow();
+
+        KeyedH2Backend second = new KeyedH2Backend(file);
+        MongoServer secondServer = new MongoServer(second);
+        InetSocketAddress again = secondServer.bind();
+        try (MongoClient c = MongoClients.create("mongodb://127.0.0.1:" + again.getPort())) {
+            var reopened = c.getDatabase(DB).getCollection("items");
+            long before = second.documentsExamined().in(DB);
+            assertThat(reopened.find(Filters.and(Filters.eq("_id", "b"), Filters.eq("n", 2))).first()).isNotNull();
+            assertThat(second.documentsExamined().in(DB) - before).isEqualTo(1);
+        } finally {
+            secondServer.shutdownNow();
+        }
+    }
+}
