@@ -1,6 +1,7 @@
 package dev.knotless.outcomes;
 
 import dev.knotless.testsupport.EmbeddedInfrastructure;
+import org.junit.jupiter.api.Nested;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -14,5 +15,10 @@ class OutcomesServiceEmbeddedIT extends OutcomesServiceContract {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         EmbeddedInfrastructure.register(registry, "knotless-outcomes");
+    }
+
+    /** Documents read per request and handler at two data sizes; in this context, after the contract. */
+    @Nested
+    class DocumentCounts extends ReadModelDocumentCounts {
     }
 }
