@@ -386,6 +386,8 @@ abstract class OutcomesServiceContract {
         assertThat(dashboard.get("meanSoreness").get("H24").get("DEEP").asDouble()).isEqualTo(4.0);
         assertThat(dashboard.get("activePatients").asInt()).isEqualTo(2);
         assertThat(dashboard.get("patientsReachingPainMcid").asInt()).isEqualTo(1);
+        // Each change of the patient's figures was handed over and taken off the timeline's queue.
+        assertThat(mongo.findById(patientId.toString(), org.bson.Document.class, "timelines").getList("figureChanges", Object.class)).isEmpty();
     }
 
     // ---------------------------------------------------------------- the clinic's alert lists

@@ -76,7 +76,7 @@ public class DashboardProjector implements ClinicFiguresSink {
     }
 
     private void sync(FollowUp followUp, FollowUpStatus status, Integer soreness) {
-        if (followUp.sessionEndedAt() == null || followUp.clinicId() == null) {
+        if (status == null || followUp.sessionEndedAt() == null || followUp.closesAt() == null || followUp.clinicId() == null) {
             return;
         }
         String id = dayId(followUp.clinicId(), ClinicDays.of(followUp.sessionEndedAt()));
