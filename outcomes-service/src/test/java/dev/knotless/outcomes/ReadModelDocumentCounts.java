@@ -29,6 +29,8 @@ import java.util.UUID;
 import java.util.function.IntFunction;
 import org.assertj.core.api.SoftAssertions;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.DocumentCodec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,9 +84,24 @@ abstract class ReadModelDocumentCounts {
         relay.stop();
     }
 
+    /** Lets the acknowledgements staged meanwhile go out and be handled, so nothing is left running at the end. */
     @AfterAll
     void resume() {
         relay.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> mongo.getCollection("alerts")
+                .countDocuments(new Document("outbox.0", new Document("$exists", true))) == 0);
+        settle();
+    }
+
+    /** Waits until the store has read nothing for a quarter of a second. */
+    private static void settle() {
+        long[] last = {-1};
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            long examined = DocumentReads.examined(DATABASE);
+            boolean settled = examined == last[0];
+            last[0] = examined;
+            return settled;
+        });
     }
 
     @Test
@@ -131,9 +148,19 @@ abstract class ReadModelDocumentCounts {
         }));
         counts.put("timeline: SessionRecorded", min(i -> () -> timelineProjector.apply(EventEnvelope.of(clock.instant(),
                 UUID.fromString(s.patients().get(10 + i)), s.clinicId(), session()))));
-        counts.put("dashboard: FollowUpCompleted", min(i -> () -> dashboardProjector.onFollowUp(event(s, null),
-                UUID.fromString(s.followUps().get(i)), FollowUpStatus.COMPLETED, 4)));
+        counts.put("dashboard: FollowUpMissed", min(i -> () -> dashboardProjector.onFollowUp(event(s, null),
+                UUID.fromString(s.followUps().get(i)), FollowUpStatus.MISSED, null)));
+        log.info("Read-model sizes for {} of each: clinicAlerts {} bytes, clinicPatients {} bytes, largest clinicDays {} bytes",
+                s.patients().size(), bytes("clinicAlerts", s.clinicId()), bytes("clinicPatients", s.clinicId()),
+                mongo.getCollection("clinicDays").find(new Document("_id", new Document("$regex", "^" + s.clinicId() + "\\|")))
+                        .map(d -> new RawBsonDocument(d, new DocumentCodec()).getByteBuffer().remaining()).into(new ArrayList<>())
+                        .stream().mapToInt(Integer::intValue).max().orElse(0));
         return counts;
+    }
+
+    private int bytes(String collection, String id) {
+        Document doc = mongo.getCollection(collection).find(new Document("_id", id)).first();
+        return doc == null ? 0 : new RawBsonDocument(doc, new DocumentCodec()).getByteBuffer().remaining();
     }
 
     private long min(IntFunction<Runnable> operation) {
@@ -171,7 +198,9 @@ abstract class ReadModelDocumentCounts {
 
     /**
      * {@code n} alerts (the first 50 acknowledged), {@code n} follow-ups of sessions over the last
-     * 40 days, {@code n} timelines, and the read models a real flow would have built for them.
+     * 40 days, {@code n} timelines, and the read models a real flow would have built for them. The
+     * follow-ups are recorded MISSED (so the sweep has nothing to do with them) while the day
+     * documents still count them pending, as if their FollowUpMissed were on its way.
      */
     private Seeded seed(String clinicId, int n) {
         Instant now = clock.instant();
@@ -221,7 +250,8 @@ abstract class ReadModelDocumentCounts {
                     .append("patientId", patients.get(i)).append("clinicId", clinicId).append("checkpoint", checkpoint.name())
                     .append("sessionEndedAt", Date.from(ended)).append("techniques", List.of("DEEP", "IMS"))
                     .append("opensAt", Date.from(opens)).append("closesAt", Date.from(opens.plus(Duration.ofHours(24))))
-                    .append("status", "OPEN").append("outbox", List.of()));
+                    .append("status", "MISSED").append("closedAt", Date.from(opens.plus(Duration.ofHours(24))))
+                    .append("outbox", List.of()));
             var day = days.computeIfAbsent(LocalDate.ofInstant(ended, ZoneOffset.UTC), d -> new Document("_id", clinicId + "|" + d)
                     .append("fu", new Document()).append("pending", new Document()).append("completed", 0L).append("missed", 0L)
                     .append("active", new Document()).append("activeCount", 0L)
@@ -242,14 +272,7 @@ abstract class ReadModelDocumentCounts {
         mongo.getCollection("clinicPatients").insertOne(new Document("_id", clinicId).append("mcid", mcid).append("mcidCount", (long) n / 2));
         mongo.getCollection("clinicAlerts").insertOne(new Document("_id", clinicId).append("open", open)
                 .append("count", new Document(counts)).append("acknowledged", acknowledged));
-        // Let the store settle (nothing else should be reading now) before counting.
-        long[] last = {-1};
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            long examined = DocumentReads.examined(DATABASE);
-            boolean settled = examined == last[0];
-            last[0] = examined;
-            return settled;
-        });
+        settle();
         return new Seeded(clinicId, openIds, followUpIds, patients);
     }
 }
