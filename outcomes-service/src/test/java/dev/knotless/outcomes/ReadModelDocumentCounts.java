@@ -150,12 +150,26 @@ abstract class ReadModelDocumentCounts {
                 UUID.fromString(s.patients().get(10 + i)), s.clinicId(), session()))));
         counts.put("dashboard: FollowUpMissed", min(i -> () -> dashboardProjector.onFollowUp(event(s, null),
                 UUID.fromString(s.followUps().get(i)), FollowUpStatus.MISSED, null)));
+        log.info("Median time for {} of each (informative, not asserted): open list {} µs, dashboard {} µs", s.patients().size(),
+                medianMicros(() -> get("/api/clinics/" + s.clinicId() + "/alerts?limit=100", 200)),
+                medianMicros(() -> get("/api/clinics/" + s.clinicId() + "/dashboard", 200)));
         log.info("Read-model sizes for {} of each: clinicAlerts {} bytes, clinicPatients {} bytes, largest clinicDays {} bytes",
                 s.patients().size(), bytes("clinicAlerts", s.clinicId()), bytes("clinicPatients", s.clinicId()),
                 mongo.getCollection("clinicDays").find(new Document("_id", new Document("$regex", "^" + s.clinicId() + "\\|")))
                         .map(d -> new RawBsonDocument(d, new DocumentCodec()).getByteBuffer().remaining()).into(new ArrayList<>())
                         .stream().mapToInt(Integer::intValue).max().orElse(0));
         return counts;
+    }
+
+    private static long medianMicros(Runnable request) {
+        long[] micros = new long[31];
+        for (int i = 0; i < micros.length; i++) {
+            long start = System.nanoTime();
+            request.run();
+            micros[i] = (System.nanoTime() - start) / 1_000;
+        }
+        java.util.Arrays.sort(micros);
+        return micros[micros.length / 2];
     }
 
     private int bytes(String collection, String id) {

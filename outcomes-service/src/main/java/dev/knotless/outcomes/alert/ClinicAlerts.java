@@ -85,10 +85,15 @@ public class ClinicAlerts {
     }
 
     private void upsertUnlessApplied(Query query, Update update) {
-        try {
-            mongo.upsert(query, update, COLLECTION);
-        } catch (DuplicateKeyException alreadyApplied) {
-            // The document exists but the filter's condition failed: this change was made before.
+        // A duplicate key means the document exists and the condition failed: the change was made
+        // before. Or a concurrent upsert created the document first: then the second try applies it.
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            try {
+                mongo.upsert(query, update, COLLECTION);
+                return;
+            } catch (DuplicateKeyException existsAlready) {
+                // tried again once: a second duplicate key can only mean "already applied"
+            }
         }
     }
 

@@ -131,10 +131,15 @@ public class DashboardProjector implements ClinicFiguresSink {
     }
 
     private void upsertUnlessApplied(Query query, Update update, String collection) {
-        try {
-            mongo.upsert(query, update, collection);
-        } catch (DuplicateKeyException alreadyApplied) {
-            // The document exists and the condition failed: this transition was made before.
+        // A duplicate key means the document exists and the condition failed: the change was made
+        // before. Or a concurrent upsert created the document first: then the second try applies it.
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            try {
+                mongo.upsert(query, update, collection);
+                return;
+            } catch (DuplicateKeyException existsAlready) {
+                // tried again once: a second duplicate key can only mean "already applied"
+            }
         }
     }
 }
