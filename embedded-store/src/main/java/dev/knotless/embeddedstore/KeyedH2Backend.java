@@ -1,6 +1,11 @@
 package dev.knotless.embeddedstore;
 
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
+import de.bwaldvogel.mongo.backend.aggregation.Aggregation;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
+import java.util.stream.StreamSupport;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
@@ -65,6 +70,33 @@ public class KeyedH2Backend extends H2Backend {
 
         KeyedDatabase(String databaseName, MVStore mvStore) {
             super(databaseName, mvStore, getCursorRegistry());
+        }
+
+        /**
+         * An aggregation that starts with a {@code $match} a unique index can serve reads only the
+         * matching documents. Spring Data's {@code count} and {@code existsById} run as such a
+         * pipeline, which mongo-java-server otherwise feeds with the whole collection.
+         */
+        @Override
+        public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver databaseResolver, Oplog oplog) {
+            if (command.equalsIgnoreCase("aggregate") && query.get(command) instanceof String collectionName
+                    && query.get("pipeline") instanceof List<?> stages && !stages.isEmpty()
+                    && stages.get(0) instanceof Document first && first.get("$match") instanceof Document match) {
+                de.bwaldvogel.mongo.MongoCollection<Object> collection = resolveCollection(collectionName, false);
+                if (collection instanceof KeyedCollection keyed && KeyedPlan.of(keyed.getIndexes(), match) != null) {
+                    Aggregation aggregation = Aggregation.fromPipeline(Aggregation.parse(query.get("pipeline")), databaseResolver, this,
+                            collection, oplog);
+                    aggregation.validate(query);
+                    List<Document> result = aggregation.runStages(StreamSupport.stream(collection.handleQuery(match).spliterator(), false));
+                    Document cursor = new Document("id", 0L);
+                    cursor.put("ns", getFullCollectionNamespace(collectionName));
+                    cursor.put("firstBatch", result);
+                    Document response = new Document("cursor", cursor);
+                    response.put("ok", 1.0);
+                    return response;
+                }
+            }
+            return super.handleCommand(channel, command, query, databaseResolver, oplog);
         }
 
         @Override

@@ -84,6 +84,19 @@ class KeyedH2BackendTest {
                 .isEqualTo(3);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {100, 2_000})
+    void aCountByKeyIsALookupAtAnySize(int size) {
+        seed(size);
+
+        // countDocuments is an aggregation ($match, $group) on the wire; Spring Data's existsById uses it.
+        assertThat(examinedBy(c -> assertThat(c.countDocuments(Filters.eq("_id", "item-7"))).isEqualTo(1))).isEqualTo(1);
+        assertThat(examinedBy(c -> assertThat(c.countDocuments(Filters.and(Filters.eq("_id", "item-7"), Filters.eq("kind", "even"))))
+                .isZero())).isEqualTo(1);
+        assertThat(examinedBy(c -> assertThat(c.countDocuments(Filters.eq("kind", "even"))).isEqualTo(size / 2)))
+                .as("a count by another field still reads everything").isEqualTo(size);
+    }
+
     @Test
     void aUniqueSparseIndexServesItsKeyAndAnyOtherFieldScans() {
         seed(1_000);

@@ -20,20 +20,27 @@ import dev.knotless.testsupport.EventProbe;
 import dev.knotless.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.data.mongodb.core.index.IndexInfo;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 import tools.jackson.databind.JsonNode;
@@ -54,6 +61,9 @@ abstract class IntakeServiceContract {
     MongoTemplate mongo;
     @Autowired
     MutableClock clock;
+    @Autowired
+    @Qualifier("assessmentIdsBackfill")
+    InitializingBean assessmentIdsBackfill;
     /** The servers the service itself uses: spring.kafka.bootstrap-servers, or the container's with @ServiceConnection. */
     @Autowired
     KafkaConnectionDetails kafkaConnection;
@@ -275,13 +285,87 @@ abstract class IntakeServiceContract {
     }
 
     @Test
-    void assessmentsAreIndexedByPatient() {
-        List<IndexInfo> indexes = mongo.indexOps("assessments").getIndexInfo();
+    void thePatientHoldsTheIdsOfItsAssessmentsInTheOrderTheyWereRecorded() {
+        UUID patientId = registerPatient("clinic-a");
+        UUID intakeId = assessmentIdOf(postIntake(patientId, intake("2026-11-18T14:00:00Z", true)).expectStatus().isCreated());
+        UUID progressId = assessmentIdOf(postReassessment(patientId, reassessment("2026-11-19T10:00:00Z", "PROGRESS", 5))
+                .expectStatus().isCreated());
 
-        assertThat(indexes).anySatisfy(index -> {
-            assertThat(index.getName()).isEqualTo("patient_assessed");
-            assertThat(index.getIndexFields().getFirst().getKey()).isEqualTo("patientId");
-        });
+        Document patient = mongo.findById(patientId.toString(), Document.class, "patients");
+        assertThat(patient.getList("assessmentIds", String.class)).containsExactly(intakeId.toString(), progressId.toString());
+        assertThat(patient.getList("intakeIds", String.class)).containsExactly(intakeId.toString());
+        http.get().uri("/api/patients/{patientId}", patientId).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.assessmentIds").doesNotExist().jsonPath("$.intakeIds").doesNotExist();
+    }
+
+    @Test
+    void anIdWhoseAssessmentWasNeverStoredIsNotListedAndIsNoIntake() {
+        // What a stop between the patient's update and the assessment's insert leaves behind.
+        UUID patientId = registerPatient("clinic-a");
+        String neverStored = UUID.randomUUID().toString();
+        mongo.updateFirst(Query.query(Criteria.where("_id").is(patientId.toString())),
+                new Update().addToSet("assessmentIds", neverStored).addToSet("intakeIds", neverStored), "patients");
+
+        http.get().uri("/api/patients/{patientId}/assessments", patientId).exchange()
+                .expectStatus().isOk()
+                .expectBody().json("[]");
+        postReassessment(patientId, reassessment("2026-11-19T10:00:00Z", "PROGRESS", 5))
+                .expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/intake-required");
+
+        UUID intakeId = assessmentIdOf(postIntake(patientId, intake("2026-11-18T14:00:00Z", true)).expectStatus().isCreated());
+        postReassessment(patientId, reassessment("2026-11-19T10:00:00Z", "PROGRESS", 5)).expectStatus().isCreated();
+        http.get().uri("/api/patients/{patientId}/assessments", patientId).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$[*].kind").isEqualTo(List.of("INTAKE", "PROGRESS"))
+                .jsonPath("$[0].assessmentId").isEqualTo(intakeId.toString());
+    }
+
+    @Test
+    void concurrentIntakesAndReassessmentsOfOnePatientAreAllStoredAndListed() throws Exception {
+        UUID patientId = registerPatient("clinic-a");
+        postIntake(patientId, intake("2026-11-17T14:00:00Z", true)).expectStatus().isCreated();
+
+        List<Callable<Object>> requests = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String assessedAt = Instant.parse("2026-11-18T08:00:00Z").plus(Duration.ofMinutes(i)).toString();
+            requests.add(i % 4 == 0
+                    ? () -> postIntake(patientId, intake(assessedAt, true)).expectStatus().isCreated()
+                    : () -> postReassessment(patientId, reassessment(assessedAt, "PROGRESS", 4)).expectStatus().isCreated());
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            for (Future<Object> created : pool.invokeAll(requests)) {
+                created.get(); // rethrows a failed expectation
+            }
+        }
+
+        http.get().uri("/api/patients/{patientId}/assessments", patientId).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.length()").isEqualTo(13);
+        Document patient = mongo.findById(patientId.toString(), Document.class, "patients");
+        assertThat(patient.getList("assessmentIds", String.class)).hasSize(13).doesNotHaveDuplicates();
+        assertThat(patient.getList("intakeIds", String.class)).hasSize(4);
+    }
+
+    @Test
+    void assessmentsStoredBeforePatientsHeldTheirIdsAreFoundAgainAfterTheBackfill() throws Exception {
+        UUID patientId = registerPatient("clinic-a");
+        UUID intakeId = assessmentIdOf(postIntake(patientId, intake("2026-11-18T14:00:00Z", true)).expectStatus().isCreated());
+        // The patient as stored before this version: no ids of its assessments.
+        mongo.updateFirst(Query.query(Criteria.where("_id").is(patientId.toString())),
+                new Update().unset("assessmentIds").unset("intakeIds"), "patients");
+        http.get().uri("/api/patients/{patientId}/assessments", patientId).exchange().expectBody().json("[]");
+
+        mongo.remove(Query.query(Criteria.where("_id").is("assessment-ids-on-patients")), "migrations");
+        assessmentIdsBackfill.afterPropertiesSet();
+
+        http.get().uri("/api/patients/{patientId}/assessments", patientId).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$[*].assessmentId").isEqualTo(List.of(intakeId.toString()));
+        postReassessment(patientId, reassessment("2026-11-19T10:00:00Z", "PROGRESS", 5)).expectStatus().isCreated();
+        assertThat(mongo.exists(Query.query(Criteria.where("_id").is("assessment-ids-on-patients")), "migrations")).isTrue();
     }
 
     // --- helpers -------------------------------------------------------------------------------
@@ -291,31 +375,31 @@ abstract class IntakeServiceContract {
               "email": "patient-a@example.org", "phone": "+41 44 123 45 67" }
             """;
 
-    private UUID registerPatient(String clinicId) {
+    UUID registerPatient(String clinicId) {
         JsonNode created = register(PATIENT.formatted(clinicId, "Patient-A")).expectStatus().isCreated()
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
         return UUID.fromString(created.get("patientId").asString());
     }
 
-    private RestTestClient.ResponseSpec register(String body) {
+    RestTestClient.ResponseSpec register(String body) {
         return http.post().uri("/api/patients").contentType(MediaType.APPLICATION_JSON).body(body).exchange();
     }
 
-    private RestTestClient.ResponseSpec postIntake(UUID patientId, String body) {
+    RestTestClient.ResponseSpec postIntake(UUID patientId, String body) {
         return http.post().uri("/api/patients/{patientId}/intake", patientId).contentType(MediaType.APPLICATION_JSON).body(body).exchange();
     }
 
-    private RestTestClient.ResponseSpec postReassessment(UUID patientId, String body) {
+    RestTestClient.ResponseSpec postReassessment(UUID patientId, String body) {
         return http.post().uri("/api/patients/{patientId}/assessments", patientId).contentType(MediaType.APPLICATION_JSON).body(body)
                 .exchange();
     }
 
-    private static UUID assessmentIdOf(RestTestClient.ResponseSpec created) {
+    static UUID assessmentIdOf(RestTestClient.ResponseSpec created) {
         return UUID.fromString(created.expectBody(JsonNode.class).returnResult().getResponseBody().get("assessmentId").asString());
     }
 
     /** The intake body of DESIGN.md with the given screening answers set to true. */
-    private static String intake(String assessedAt, boolean consent, String... yesAnswers) {
+    static String intake(String assessedAt, boolean consent, String... yesAnswers) {
         String body = """
                 { "assessedAt": "%s", "therapistId": "t-1",
                   "complaints": [ { "bodyRegion": "SHOULDER", "side": "RIGHT", "description": "overuse" } ],
@@ -332,7 +416,7 @@ abstract class IntakeServiceContract {
         return body;
     }
 
-    private static String reassessment(String assessedAt, String kind, int pain) {
+    static String reassessment(String assessedAt, String kind, int pain) {
         return """
                 { "assessedAt": "%s", "therapistId": "t-2", "kind": "%s", "painNprs": %d,
                   "rom": [ { "joint": "SHOULDER", "movement": "FLEXION", "side": "RIGHT", "degrees": 165 } ] }

@@ -1,5 +1,7 @@
 package dev.knotless.outcomes;
 
+import dev.knotless.outcomes.followup.FollowUpDocumentReads;
+import dev.knotless.outcomes.followup.FollowUpScheduleContract;
 import dev.knotless.testsupport.EmbeddedInfrastructure;
 import org.junit.jupiter.api.Nested;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -15,6 +17,15 @@ class OutcomesServiceEmbeddedIT extends OutcomesServiceContract {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         EmbeddedInfrastructure.register(registry, "knotless-outcomes");
+    }
+
+    /** Documents read per operation at two sizes; nested to share this class's Spring context (and so its listener). */
+    @Nested
+    class FollowUpAndSurveyReads extends FollowUpDocumentReads {
+    }
+
+    @Nested
+    class FollowUpScheduleInTheStore extends FollowUpScheduleContract {
     }
 
     /** Documents read per request and handler at two data sizes; in this context, after the contract. */

@@ -1,17 +1,45 @@
 package dev.knotless.session;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.knotless.testsupport.KnotlessContainers;
+import java.util.List;
+import java.util.UUID;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.testcontainers.context.ImportTestcontainers;
 import org.springframework.context.annotation.Import;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
-/** The contract against the apache/kafka and mongo images; reported skipped where no Docker engine runs. */
+/**
+ * The contract against the apache/kafka and mongo images; reported skipped where no Docker engine
+ * runs. Every query of session-service is by {@code _id}; MongoDB's plan shows it for the one that
+ * reads several documents.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
 @Import(TestClockConfig.class)
 @Testcontainers(disabledWithoutDocker = true)
 @ImportTestcontainers(KnotlessContainers.class)
 class SessionServiceContainersIT extends SessionServiceContract {
+
+    @Test
+    void mongoDbListsAPatientsSessionsFromTheIdIndex() {
+        List<String> ids = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        ids.forEach(id -> mongo.insert(new Document("_id", id).append("patientId", "explain"), "sessions"));
+        try {
+            Document explained = mongo.getDb().runCommand(new Document("explain",
+                    new Document("find", "sessions").append("filter", new Document("_id", new Document("$in", ids))))
+                    .append("verbosity", "queryPlanner"));
+
+            String plan = explained.get("queryPlanner", Document.class).get("winningPlan", Document.class).toJson();
+            assertThat(plan).doesNotContain("COLLSCAN").containsAnyOf("IXSCAN", "IDHACK");
+        } finally {
+            mongo.remove(Query.query(Criteria.where("_id").in(ids)), "sessions");
+        }
+    }
 }

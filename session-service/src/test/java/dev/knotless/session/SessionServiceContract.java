@@ -21,9 +21,15 @@ import dev.knotless.testsupport.EventProbe;
 import dev.knotless.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,11 +38,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.servlet.client.RestTestClient;
@@ -66,6 +75,9 @@ abstract class SessionServiceContract {
     MongoTemplate mongo;
     @Autowired
     KafkaConnectionDetails kafkaConnection;
+    @Autowired
+    @Qualifier("sessionIdsBackfill")
+    InitializingBean sessionIdsBackfill;
 
     EventProbe sessionEvents;
     EventProbe intakeDeadLetters;
@@ -305,9 +317,78 @@ abstract class SessionServiceContract {
                 .expectBody().jsonPath("$[*].sessionId").isEqualTo(List.of(earlier.toString(), later.toString()));
     }
 
+    @Test
+    void aPatientsSessionIdsAreKeptApartFromItsReadModel() {
+        UUID patientId = patientWithIntake(NeedlingClearance.CLEARED);
+        long readModelVersion = mongo.findById(patientId.toString(), Document.class, "patients").get("version", Number.class).longValue();
+
+        UUID first = sessionIdOf(postSession(patientId, session(false, false)).expectStatus().isCreated());
+        UUID second = sessionIdOf(postSession(patientId, session(false, false)).expectStatus().isCreated());
+
+        assertThat(mongo.findById(patientId.toString(), Document.class, "patientSessions").getList("sessionIds", String.class))
+                .containsExactly(first.toString(), second.toString());
+        Document readModel = mongo.findById(patientId.toString(), Document.class, "patients");
+        assertThat(readModel.get("version", Number.class).longValue()).as("a session does not touch the read model").isEqualTo(readModelVersion);
+        assertThat(readModel).doesNotContainKey("sessionIds");
+    }
+
+    @Test
+    void anIdWhoseSessionWasNeverStoredIsNotListed() {
+        // What a stop between adding the id and inserting the session leaves behind.
+        UUID patientId = patientWithIntake(NeedlingClearance.CLEARED);
+        UUID recorded = sessionIdOf(postSession(patientId, session(false, false)).expectStatus().isCreated());
+        mongo.updateFirst(Query.query(Criteria.where("_id").is(patientId.toString())),
+                new Update().addToSet("sessionIds", UUID.randomUUID().toString()), "patientSessions");
+
+        http.get().uri("/api/patients/{patientId}/sessions", patientId).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$[*].sessionId").isEqualTo(List.of(recorded.toString()));
+    }
+
+    @Test
+    void concurrentSessionsOfOnePatientAreAllStoredAndListed() throws Exception {
+        UUID patientId = patientWithIntake(NeedlingClearance.CLEARED);
+        Instant now = clock.instant();
+
+        List<Callable<Object>> requests = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Instant startedAt = now.minus(Duration.ofHours(20 - i));
+            requests.add(() -> postSession(patientId, session(startedAt, startedAt.plus(Duration.ofMinutes(30)), false, false))
+                    .expectStatus().isCreated());
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(5)) {
+            for (Future<Object> created : pool.invokeAll(requests)) {
+                created.get(); // rethrows a failed expectation
+            }
+        }
+
+        List<String> listed = http.get().uri("/api/patients/{patientId}/sessions", patientId).exchange()
+                .expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody()
+                .values().stream().map(session -> session.get("startedAt").asString()).toList();
+        assertThat(listed).hasSize(10).isSortedAccordingTo(Comparator.comparing(Instant::parse));
+    }
+
+    @Test
+    void sessionsStoredBeforePatientsHeldTheirIdsAreFoundAgainAfterTheBackfill() throws Exception {
+        UUID patientId = patientWithIntake(NeedlingClearance.CLEARED);
+        UUID recorded = sessionIdOf(postSession(patientId, session(false, false)).expectStatus().isCreated());
+        // As stored before this version: no patientSessions document.
+        mongo.remove(Query.query(Criteria.where("_id").is(patientId.toString())), "patientSessions");
+        http.get().uri("/api/patients/{patientId}/sessions", patientId).exchange().expectBody().json("[]");
+
+        mongo.remove(Query.query(Criteria.where("_id").is("session-ids-by-patient")), "migrations");
+        sessionIdsBackfill.afterPropertiesSet();
+
+        http.get().uri("/api/patients/{patientId}/sessions", patientId).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$[*].sessionId").isEqualTo(List.of(recorded.toString()));
+        assertThat(mongo.findById("session-ids-by-patient", Document.class, "migrations")).isNotNull();
+    }
+
     // --- helpers -------------------------------------------------------------------------------
 
-    private UUID patientWithIntake(NeedlingClearance clearance, String... reasons) {
+    UUID patientWithIntake(NeedlingClearance clearance, String... reasons) {
         UUID patientId = UUID.randomUUID();
         publish(EventEnvelope.of(clock.instant(), patientId, "clinic-a", new PatientRegistered(clock.instant())));
         publish(intake(patientId, Instant.parse("2026-11-18T14:00:00Z"), clearance, reasons));
@@ -315,7 +396,7 @@ abstract class SessionServiceContract {
         return patientId;
     }
 
-    private EventEnvelope intake(UUID patientId, Instant assessedAt, NeedlingClearance clearance, String... reasons) {
+    EventEnvelope intake(UUID patientId, Instant assessedAt, NeedlingClearance clearance, String... reasons) {
         return EventEnvelope.of(clock.instant(), patientId, "clinic-a", new IntakeCompleted(UUID.randomUUID(), assessedAt, "t-1",
                 List.of(), 6, clearance, List.of(reasons), List.of()));
     }
@@ -328,7 +409,7 @@ abstract class SessionServiceContract {
         await().atMost(READ_MODEL_CATCH_UP).until(() -> patients.find(patientId).filter(condition).isPresent());
     }
 
-    private void publish(EventEnvelope event) {
+    void publish(EventEnvelope event) {
         send(event.topic(), event.key(), codec.encode(event));
     }
 
@@ -340,23 +421,23 @@ abstract class SessionServiceContract {
         }
     }
 
-    private RestTestClient.ResponseSpec postSession(UUID patientId, String body) {
+    RestTestClient.ResponseSpec postSession(UUID patientId, String body) {
         return http.post().uri("/api/patients/{patientId}/sessions", patientId)
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(body)
                 .exchange();
     }
 
-    private static UUID sessionIdOf(RestTestClient.ResponseSpec created) {
+    static UUID sessionIdOf(RestTestClient.ResponseSpec created) {
         JsonNode session = created.expectBody(JsonNode.class).returnResult().getResponseBody();
         return UUID.fromString(session.get("sessionId").asString());
     }
 
-    private String session(boolean precautionAcknowledged, boolean adverseEventReviewed) {
+    String session(boolean precautionAcknowledged, boolean adverseEventReviewed) {
         return session(Instant.parse("2026-11-20T14:00:00Z"), Instant.parse("2026-11-20T14:45:00Z"), precautionAcknowledged, adverseEventReviewed);
     }
 
-    private static String session(Instant startedAt, Instant endedAt, boolean precautionAcknowledged, boolean adverseEventReviewed) {
+    static String session(Instant startedAt, Instant endedAt, boolean precautionAcknowledged, boolean adverseEventReviewed) {
         return """
                 { "therapistId": "t-1", "startedAt": "%s", "endedAt": "%s",
                   "needling": [ { "muscle": "UPPER_TRAPEZIUS", "side": "RIGHT", "technique": "DEEP",

@@ -1,12 +1,11 @@
 package dev.knotless.intake.assessment;
 
-import java.util.List;
 import org.springframework.data.mongodb.repository.MongoRepository;
 
+/**
+ * Every read is by {@code _id} ({@code findById}, {@code findAllById}): the patient document holds
+ * its assessments' ids. No derived {@code exists}/{@code count} query either: the embedded store
+ * answers those by reading the whole collection.
+ */
 interface AssessmentRepository extends MongoRepository<AssessmentDocument, String> {
-
-    /** Served by the index of {@link AssessmentIndexes}. */
-    List<AssessmentDocument> findByPatientIdOrderByAssessedAtAscRecordedAtAsc(String patientId);
-
-    boolean existsByPatientIdAndKind(String patientId, Kind kind);
 }

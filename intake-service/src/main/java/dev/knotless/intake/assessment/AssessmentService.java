@@ -4,6 +4,7 @@ import dev.knotless.events.EventEnvelope;
 import dev.knotless.events.EventPayload;
 import dev.knotless.events.EventPayload.AssessmentRecorded;
 import dev.knotless.events.EventPayload.IntakeCompleted;
+import dev.knotless.intake.patient.PatientAssessmentIds;
 import dev.knotless.intake.patient.PatientService;
 import dev.knotless.intake.patient.PatientView;
 import dev.knotless.platform.messaging.EventCodec;
@@ -12,8 +13,13 @@ import dev.knotless.platform.web.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -21,12 +27,16 @@ import org.springframework.stereotype.Service;
 
 /**
  * Keeps a patient's assessments: the intake (handed over by the intake feature with its clearance
- * decided) and the re-assessments. Each is stored together with its event in one write.
+ * decided) and the re-assessments. Each is stored together with its event in one write, after its
+ * id was added to the patient's document: every read here is by key.
  */
 @Service
 public class AssessmentService {
 
     private static final Logger log = LoggerFactory.getLogger(AssessmentService.class);
+    private static final Comparator<AssessmentDocument> ASSESSMENT_ORDER =
+            Comparator.comparing((AssessmentDocument assessment) -> assessment.assessedAt)
+                    .thenComparing(assessment -> assessment.recordedAt);
 
     private final AssessmentRepository assessments;
     private final PatientService patients;
@@ -52,8 +62,10 @@ public class AssessmentService {
 
     /** A progress or discharge assessment; 404 for an unknown patient, 409 before the patient's intake. */
     ReassessmentCreated recordReassessment(UUID patientId, ReassessmentRequest request) {
-        PatientView patient = patients.require(patientId);
-        if (!assessments.existsByPatientIdAndKind(patientId.toString(), Kind.INTAKE)) {
+        PatientAssessmentIds known = patients.requireWithAssessmentIds(patientId);
+        PatientView patient = known.patient();
+        // The intake is looked up by id, not taken on the patient's word: its id is written first.
+        if (known.intakeIds().isEmpty() || assessments.findAllById(known.intakeIds()).isEmpty()) {
             throw new ProblemException(HttpStatus.CONFLICT, "intake-required", "Intake required",
                     "Patient " + patientId + " has no intake yet; record the intake before a re-assessment");
         }
@@ -68,8 +80,18 @@ public class AssessmentService {
 
     /** The intake and re-assessments in the order they were assessed; 404 for an unknown patient. */
     List<AssessmentView> assessmentsOf(UUID patientId) {
-        patients.require(patientId);
-        return assessments.findByPatientIdOrderByAssessedAtAscRecordedAtAsc(patientId.toString()).stream()
+        List<String> ids = patients.requireWithAssessmentIds(patientId).assessmentIds();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<String, AssessmentDocument> found = assessments.findAllById(ids).stream()
+                .filter(assessment -> assessment.patientId.equals(patientId.toString()))
+                .collect(Collectors.toMap(assessment -> assessment.assessmentId, Function.identity()));
+        // In the order the ids were added, then sorted (stably): equal times keep the order they were recorded in.
+        return ids.stream()
+                .map(found::get)
+                .filter(Objects::nonNull)
+                .sorted(ASSESSMENT_ORDER)
                 .map(AssessmentDocument::toView)
                 .toList();
     }
@@ -85,6 +107,8 @@ public class AssessmentService {
 
     private void store(AssessmentDocument document, PatientView patient, EventPayload payload, Instant now) {
         document.outbox.add(OutboxMessage.of(EventEnvelope.of(now, patient.patientId(), patient.clinicId(), payload), codec));
+        // Patient first (see PatientService.linkAssessment): a stop in between leaves an id that finds nothing.
+        patients.linkAssessment(patient.patientId(), document.assessmentId, document.kind == Kind.INTAKE);
         assessments.insert(document);
     }
 }

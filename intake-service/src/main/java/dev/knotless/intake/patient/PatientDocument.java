@@ -9,7 +9,12 @@ import java.util.UUID;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
-/** A patient's identity; its PatientRegistered event waits in {@code outbox} until the relay published it. */
+/**
+ * A patient's identity; its PatientRegistered event waits in {@code outbox} until the relay published it.
+ * It also holds the ids of its assessments, so that listing them and "has an intake" are reads by
+ * key. After registration the document is only changed by atomic updates ({@code $addToSet} here,
+ * the relay's {@code $pull}), never replaced, so concurrent requests cannot lose each other's ids.
+ */
 @Document("patients")
 class PatientDocument {
 
@@ -26,6 +31,10 @@ class PatientDocument {
     String email;
     String phone;
     Instant registeredAt;
+    /** Every assessment's id, intake included, in the order they were recorded; added before the assessment is stored. */
+    List<String> assessmentIds = new ArrayList<>();
+    /** The ids among them that are intakes. */
+    List<String> intakeIds = new ArrayList<>();
     List<OutboxMessage> outbox = new ArrayList<>();
 
     PatientView toView() {

@@ -1,7 +1,11 @@
 package dev.knotless.outcomes.followup;
 
+import dev.knotless.events.Vocabulary.Checkpoint;
 import dev.knotless.platform.web.ProblemException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -20,10 +24,16 @@ class FollowUpController {
         this.clock = clock;
     }
 
-    /** The session's follow-ups with the status of the present (the sweep may not have recorded it yet). */
+    /**
+     * The session's follow-ups with the status of the present (the sweep may not have recorded it
+     * yet). Their ids derive from the session and checkpoint, so they are read by {@code _id}.
+     */
     @GetMapping("/api/sessions/{sessionId}/follow-ups")
     List<FollowUpView> followUpsOf(@PathVariable UUID sessionId) {
-        var found = followUps.findBySessionIdOrderByCheckpointAsc(sessionId.toString());
+        var ids = Arrays.stream(Checkpoint.values()).map(checkpoint -> FollowUp.idOf(sessionId, checkpoint).toString()).toList();
+        var found = new ArrayList<FollowUp>();
+        followUps.findAllById(ids).forEach(found::add);
+        found.sort(Comparator.comparing(FollowUp::checkpoint));
         if (found.isEmpty()) {
             throw new ProblemException(HttpStatus.NOT_FOUND, "session-not-found", "Session not found",
                     "No follow-ups for session " + sessionId + ": the session is unknown, or its SessionRecorded event "

@@ -1,9 +1,12 @@
 package dev.knotless.outcomes.followup;
 
+import java.util.List;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.data.domain.Sort.Direction;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.index.IndexInfo;
 import org.springframework.stereotype.Component;
 
 /** Indexes of {@code followups}, created before the listeners and the sweep start. */
@@ -21,9 +24,14 @@ class FollowUpIndexes implements InitializingBean {
         var indexes = mongo.indexOps(FollowUp.class);
         // Sparse: follow-ups without a link have no hash. Unique: one hash finds one follow-up.
         indexes.createIndex(new Index("tokenHash", Direction.ASC).unique().sparse().named("tokenHash_unique"));
-        indexes.createIndex(new Index("sessionId", Direction.ASC).named("sessionId"));
-        indexes.createIndex(new Index("status", Direction.ASC).on("opensAt", Direction.ASC).named("status_opensAt"));
-        indexes.createIndex(new Index("status", Direction.ASC).on("closesAt", Direction.ASC).named("status_closesAt"));
+        // Follow-ups by session and the sweep now go by key (FollowUp.idOf, FollowUpSchedule): their
+        // indexes only cost writes, so a store that has them drops them.
+        var existing = indexes.getIndexInfo().stream().map(IndexInfo::getName).collect(Collectors.toSet());
+        for (String obsolete : List.of("sessionId", "status_opensAt", "status_closesAt")) {
+            if (existing.contains(obsolete)) {
+                indexes.dropIndex(obsolete);
+            }
+        }
         indexes.createIndex(new Index("clinicId", Direction.ASC).on("sessionEndedAt", Direction.ASC).named("clinicId_sessionEndedAt"));
     }
 }

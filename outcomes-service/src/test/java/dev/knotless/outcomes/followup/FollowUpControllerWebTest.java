@@ -41,7 +41,7 @@ class FollowUpControllerWebTest {
 
     @Test
     void aSessionWithoutFollowUpsIsNotFoundAndTheProblemSaysItMayNotHaveArrivedYet() throws Exception {
-        when(followUps.findBySessionIdOrderByCheckpointAsc(any())).thenReturn(List.of());
+        when(followUps.findAllById(any())).thenReturn(List.of());
 
         mvc.perform(get("/api/sessions/{id}/follow-ups", UUID.randomUUID()))
                 .andExpect(status().isNotFound())
@@ -56,7 +56,9 @@ class FollowUpControllerWebTest {
         var h24 = FollowUp.schedule(sessionId, UUID.randomUUID(), "clinic-a", Checkpoint.H24, ended, List.of(Technique.DEEP),
                 FollowUpWindow.of(Checkpoint.H24, ended, FollowUpWindow.Schedule.DEFAULT));
         h24.moveTo(dev.knotless.events.Vocabulary.FollowUpStatus.SCHEDULED, null); // as recorded before the sweep ran
-        when(followUps.findBySessionIdOrderByCheckpointAsc(sessionId.toString())).thenReturn(List.of(h24));
+        // Asked by the ids derived from the session: H24 and H48.
+        when(followUps.findAllById(List.of(h24.id().toString(), FollowUp.idOf(sessionId, Checkpoint.H48).toString())))
+                .thenReturn(List.of(h24));
 
         mvc.perform(get("/api/sessions/{id}/follow-ups", sessionId))
                 .andExpect(status().isOk())

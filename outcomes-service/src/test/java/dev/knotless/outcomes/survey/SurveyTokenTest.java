@@ -18,6 +18,7 @@ import dev.knotless.outcomes.followup.FollowUpAnswers;
 import dev.knotless.outcomes.followup.FollowUpLifecycle;
 import dev.knotless.outcomes.followup.FollowUpProperties;
 import dev.knotless.outcomes.followup.FollowUpRepository;
+import dev.knotless.outcomes.followup.FollowUpSchedule;
 import dev.knotless.outcomes.followup.FollowUpScheduler;
 import dev.knotless.platform.messaging.EventCodec;
 import dev.knotless.platform.web.ProblemException;
@@ -66,8 +67,8 @@ class SurveyTokenTest {
                 .filter(followUp -> followUp.id().toString().equals(call.getArgument(0))));
         var session = new SessionRecorded(UUID.randomUUID(), "t-1", ENDED.minus(Duration.ofMinutes(45)), ENDED, List.of(), List.of(),
                 6, 4, List.of(), false, false);
-        new FollowUpScheduler(repository, lifecycle, new FollowUpProperties(Duration.ofHours(24), Duration.ofHours(48),
-                Duration.ofHours(72), Duration.ofSeconds(30)), clock)
+        new FollowUpScheduler(repository, mock(FollowUpSchedule.class), lifecycle, new FollowUpProperties(Duration.ofHours(24),
+                Duration.ofHours(48), Duration.ofHours(72), Duration.ofSeconds(30), Duration.ofMinutes(1)), clock)
                 .onSessionRecorded(EventEnvelope.of(ENDED, UUID.randomUUID(), "clinic-a", session), session);
         h24 = stored.get().id();
     }

@@ -5,18 +5,23 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Service;
 
-/** The patients this service has heard of, and how an event changes what it knows. */
+/** The patients this service has heard of, and how an event changes what it knows. Every read is by key. */
 @Service
 public class PatientReadModel {
 
     private static final Logger log = LoggerFactory.getLogger(PatientReadModel.class);
 
     private final PatientRepository patients;
+    private final MongoTemplate mongo;
 
-    PatientReadModel(PatientRepository patients) {
+    PatientReadModel(PatientRepository patients, MongoTemplate mongo) {
         this.patients = patients;
+        this.mongo = mongo;
     }
 
     /** Empty for a patient no event has mentioned yet. */
@@ -24,8 +29,14 @@ public class PatientReadModel {
         return patients.findById(patientId.toString()).map(PatientDocument::toSnapshot);
     }
 
+    /**
+     * A find by key of the id alone, not {@code existsById}: Spring Data answers that with a count,
+     * which the embedded store serves by reading the whole collection.
+     */
     public boolean isKnown(UUID patientId) {
-        return patients.existsById(patientId.toString());
+        var byId = Query.query(Criteria.where("_id").is(patientId.toString()));
+        byId.fields().include("_id");
+        return mongo.findOne(byId, org.bson.Document.class, "patients") != null;
     }
 
     /**

@@ -10,12 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.data.annotation.Id;
-import org.springframework.data.mongodb.core.index.CompoundIndex;
 import org.springframework.data.mongodb.core.mapping.Document;
 
 /** A recorded session; its SessionRecorded event waits in {@code outbox} until the relay published it. */
 @Document("sessions")
-@CompoundIndex(name = "patient_started", def = "{'patientId': 1, 'startedAt': 1}")
 class SessionDocument {
 
     @Id

@@ -1,9 +1,7 @@
 package dev.knotless.session.session;
 
-import java.util.List;
 import org.springframework.data.mongodb.repository.MongoRepository;
 
+/** Every read is by {@code _id}: a patient's session ids are in {@link PatientSessionsDocument}. */
 interface SessionRepository extends MongoRepository<SessionDocument, String> {
-
-    List<SessionDocument> findByPatientIdOrderByStartedAtAscRecordedAtAsc(String patientId);
 }

@@ -12,20 +12,32 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
-/** Records a session that passed the safety gate: the session and its event in one write. */
+/**
+ * Records a session that passed the safety gate: the session and its event in one write, after its
+ * id was added to the patient's session ids. Every read here is by key.
+ */
 @Service
 class SessionService {
 
     private static final Logger log = LoggerFactory.getLogger(SessionService.class);
 
+    private static final Comparator<SessionDocument> SESSION_ORDER =
+            Comparator.comparing((SessionDocument session) -> session.startedAt).thenComparing(session -> session.recordedAt);
+
     private final SessionRepository sessions;
+    private final PatientSessions patientSessions;
     private final PatientReadModel patients;
     private final EventCodec codec;
     private final Clock clock;
@@ -33,8 +45,9 @@ class SessionService {
     private final SafetyGate gate = new SafetyGate();
     private final Counter recorded;
 
-    SessionService(SessionRepository sessions, PatientReadModel patients, EventCodec codec, Clock clock, MeterRegistry meters) {
+    SessionService(SessionRepository sessions, PatientSessions patientSessions, PatientReadModel patients, EventCodec codec, Clock clock, MeterRegistry meters) {
         this.sessions = sessions;
+        this.patientSessions = patientSessions;
         this.patients = patients;
         this.codec = codec;
         this.clock = clock;
@@ -72,6 +85,8 @@ class SessionService {
         session.recordedAt = clock.instant();
         session.outbox.add(OutboxMessage.of(
                 EventEnvelope.of(session.recordedAt, patient.patientId(), patient.clinicId(), session.toEvent()), codec));
+        // Patient first (see PatientSessions.add): a stop in between leaves an id that finds nothing.
+        patientSessions.add(patient.patientId(), session.sessionId);
         sessions.insert(session);
         recorded.increment();
         log.info("Recorded session {} for patient {}", session.sessionId, session.patientId);
@@ -89,7 +104,18 @@ class SessionService {
         if (!patients.isKnown(patientId)) {
             throw ProblemException.notFound("patient", patientId);
         }
-        return sessions.findByPatientIdOrderByStartedAtAscRecordedAtAsc(patientId.toString()).stream()
+        List<String> ids = patientSessions.idsOf(patientId);
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<String, SessionDocument> found = sessions.findAllById(ids).stream()
+                .filter(session -> session.patientId.equals(patientId.toString()))
+                .collect(Collectors.toMap(session -> session.sessionId, Function.identity()));
+        // In the order the ids were added, then sorted (stably): equal times keep the order they were recorded in.
+        return ids.stream()
+                .map(found::get)
+                .filter(Objects::nonNull)
+                .sorted(SESSION_ORDER)
                 .map(SessionDocument::toView)
                 .toList();
     }
