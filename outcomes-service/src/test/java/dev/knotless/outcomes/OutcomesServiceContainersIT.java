@@ -46,6 +46,32 @@ class OutcomesServiceContainersIT extends OutcomesServiceContract {
                 .containsAnyElementsOf(INDEX_STAGES);
     }
 
+    /**
+     * The read models' conditional updates and reads name {@code _id} plus a condition on the
+     * document's own fields: MongoDB serves them from the {@code _id} index, never a collection scan.
+     */
+    @Test
+    void theReadModelFiltersAreServedByTheIdIndex() {
+        mongo.getCollection("clinicAlerts").insertOne(new Document("_id", "clinic-explain").append("open", new Document()));
+        mongo.getCollection("clinicDays").insertOne(new Document("_id", "clinic-explain|2026-11-30").append("fu", new Document()));
+
+        assertServedById("clinicAlerts", new Document("_id", "clinic-explain").append("open.a1", new Document("$exists", false)));
+        assertServedById("clinicAlerts", new Document("_id", "clinic-explain").append("acknowledged.id", new Document("$ne", "a1")));
+        assertServedById("clinicDays", new Document("_id", "clinic-explain|2026-11-30").append("fu.f1", new Document("$nin", List.of("C", "M"))));
+        assertServedById("clinicDays", new Document("_id", new Document("$in", List.of("clinic-explain|2026-11-29", "clinic-explain|2026-11-30"))));
+        assertServedById("timelines", new Document("_id", "patient-explain"));
+    }
+
+    private void assertServedById(String collection, Document filter) {
+        var find = new Document("find", collection).append("filter", filter);
+        Document explained = mongo.executeCommand(new Document("explain", find).append("verbosity", "queryPlanner"));
+        var winningPlan = explained.get("queryPlanner", Document.class).get("winningPlan", Document.class);
+        assertThat(stagesOf(winningPlan)).as("stages of the plan of %s on %s: %s", filter.toJson(), collection, winningPlan.toJson())
+                .doesNotContain("COLLSCAN")
+                .containsAnyElementsOf(INDEX_STAGES);
+        assertThat(winningPlan.toJson()).as("index of the plan of %s", filter.toJson()).containsAnyOf("\"_id_\"", "IDHACK");
+    }
+
     @Nested
     class FollowUpScheduleInTheStore extends FollowUpScheduleContract {
     }

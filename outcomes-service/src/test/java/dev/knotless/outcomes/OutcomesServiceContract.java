@@ -66,6 +66,8 @@ abstract class OutcomesServiceContract {
     JsonMapper json;
     @Autowired
     KafkaConnectionDetails kafkaConnection;
+    @Autowired
+    org.springframework.data.mongodb.core.MongoTemplate mongo;
     @LocalServerPort
     int port;
 
@@ -372,6 +374,78 @@ abstract class OutcomesServiceContract {
             assertThat(dashboard.get("openAlerts").get("LOW").asInt()).isEqualTo(1);
             assertThat(dashboard.get("patientsReachingPainMcid").asInt()).isEqualTo(1);
         });
+
+        // Redelivered: the answer and the session count once; a later event of the patient (same partition) marks them handled.
+        publish(probe.await(EventPayload.FollowUpCompleted.class, e -> e.patientId().equals(patientId)));
+        var marker = new EventPayload.AlertRaised(UUID.randomUUID(), AlertLevel.MEDIUM, AlertRule.SORENESS_NOT_SUBSIDING, sessionId, null, null);
+        publish(EventEnvelope.of(clock.instant(), patientId, clinic, marker));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(call("GET", "/api/clinics/" + clinic + "/dashboard", null).body().get("openAlerts").get("MEDIUM").asInt()).isEqualTo(1));
+        var dashboard = call("GET", "/api/clinics/" + clinic + "/dashboard", null).body();
+        assertThat(dashboard.get("followUpResponseRate").asDouble()).isEqualTo(0.33);
+        assertThat(dashboard.get("meanSoreness").get("H24").get("DEEP").asDouble()).isEqualTo(4.0);
+        assertThat(dashboard.get("activePatients").asInt()).isEqualTo(2);
+        assertThat(dashboard.get("patientsReachingPainMcid").asInt()).isEqualTo(1);
+        // Each change of the patient's figures was handed over and taken off the timeline's queue.
+        assertThat(mongo.findById(patientId.toString(), org.bson.Document.class, "timelines").getList("figureChanges", Object.class)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- the clinic's alert lists
+
+    @Test
+    void theOpenAlertsListIsPagedMostUrgentFirstWithALinkToTheNextPage() {
+        String clinic = "clinic-" + UUID.randomUUID().toString().substring(0, 8);
+        var patientId = UUID.randomUUID();
+        var low = raise(patientId, clinic, AlertLevel.LOW, hoursAgo(1));
+        var highOld = raise(patientId, clinic, AlertLevel.HIGH, hoursAgo(3));
+        var highNew = raise(patientId, clinic, AlertLevel.HIGH, hoursAgo(2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> alerts(clinic, "OPEN").size() == 3);
+
+        var first = http.get().uri("/api/clinics/" + clinic + "/alerts?limit=2").retrieve().toEntity(String.class);
+        assertThat(json.readTree(first.getBody()).valueStream().map(a -> a.get("alertId").asString()))
+                .containsExactly(highNew.toString(), highOld.toString());
+        assertThat(first.getHeaders().getFirst("Link")).isEqualTo("</api/clinics/" + clinic + "/alerts?status=OPEN&limit=2&page=1>; rel=\"next\"");
+        var second = http.get().uri("/api/clinics/" + clinic + "/alerts?limit=2&page=1").retrieve().toEntity(String.class);
+        assertThat(json.readTree(second.getBody()).valueStream().map(a -> a.get("alertId").asString())).containsExactly(low.toString());
+        assertThat(second.getHeaders().containsHeader("Link")).isFalse();
+
+        var badPage = call("GET", "/api/clinics/" + clinic + "/alerts?page=-1", null);
+        assertThat(badPage.status()).isEqualTo(400);
+        assertThat(badPage.body().get("errors").get(0).get("field").asString()).isEqualTo("page");
+        assertThat(call("GET", "/api/clinics/" + clinic + "/alerts?page=9", null).body().size()).isZero();
+    }
+
+    @Test
+    void aRaisedAlertWhoseListUpdateWasLostIsListedAgainByTheRedeliveryAndAnAcknowledgedOneIsNotReopened() {
+        String clinic = "clinic-" + UUID.randomUUID().toString().substring(0, 8);
+        var patientId = UUID.randomUUID();
+        var lost = EventEnvelope.of(hoursAgo(1), patientId, clinic,
+                new EventPayload.AlertRaised(UUID.randomUUID(), AlertLevel.LOW, AlertRule.FOLLOW_UPS_MISSED, UUID.randomUUID(), null, null));
+        var alertId = ((EventPayload.AlertRaised) lost.payload()).alertId();
+        publish(lost);
+        await().atMost(Duration.ofSeconds(10)).until(() -> alerts(clinic, "OPEN").size() == 1);
+
+        // As if the service had stopped between inserting the alert and updating the clinic's list.
+        mongo.updateFirst(org.springframework.data.mongodb.core.query.Query.query(
+                        org.springframework.data.mongodb.core.query.Criteria.where("_id").is(clinic)),
+                new org.springframework.data.mongodb.core.query.Update().unset("open." + alertId).inc("count.LOW", -1), "clinicAlerts");
+        assertThat(alerts(clinic, "OPEN")).isEmpty();
+        publish(lost);
+        await().atMost(Duration.ofSeconds(10)).until(() -> alerts(clinic, "OPEN").size() == 1);
+        assertThat(call("GET", "/api/clinics/" + clinic + "/dashboard", null).body().get("openAlerts").get("LOW").asInt()).isEqualTo(1);
+
+        assertThat(call("POST", "/api/alerts/" + alertId + "/acknowledge", "{\"acknowledgedBy\": \"t-1\"}").status()).isEqualTo(200);
+        assertThat(alerts(clinic, "OPEN")).isEmpty();
+        assertThat(alerts(clinic, "ACKNOWLEDGED")).extracting(a -> a.get("alertId").asString()).containsExactly(alertId.toString());
+        publish(lost);
+        publish(lost);
+        var marker = raise(patientId, clinic, AlertLevel.HIGH, hoursAgo(1)); // same partition: handled after the redeliveries
+        await().atMost(Duration.ofSeconds(10)).until(() -> alerts(clinic, "OPEN").size() == 1);
+        assertThat(alerts(clinic, "OPEN")).extracting(a -> a.get("alertId").asString()).containsExactly(marker.toString());
+        assertThat(alerts(clinic, "ACKNOWLEDGED")).hasSize(1);
+        var counts = call("GET", "/api/clinics/" + clinic + "/dashboard", null).body().get("openAlerts");
+        assertThat(counts.get("LOW").asInt()).isZero();
+        assertThat(counts.get("HIGH").asInt()).isEqualTo(1);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -390,6 +464,14 @@ abstract class OutcomesServiceContract {
 
     private UUID patient() {
         return patient(CLINIC);
+    }
+
+    /** Publishes an AlertRaised as the service itself would have staged it; returns the alert id. */
+    private UUID raise(UUID patientId, String clinic, AlertLevel level, Instant at) {
+        var alertId = UUID.randomUUID();
+        publish(EventEnvelope.of(at, patientId, clinic, new EventPayload.AlertRaised(alertId, level, AlertRule.HIGH_SORENESS,
+                UUID.randomUUID(), UUID.randomUUID(), Checkpoint.H24)));
+        return alertId;
     }
 
     private UUID patient(String clinic) {

@@ -27,4 +27,9 @@ class OutcomesServiceEmbeddedIT extends OutcomesServiceContract {
     @Nested
     class FollowUpScheduleInTheStore extends FollowUpScheduleContract {
     }
+
+    /** Documents read per request and handler at two data sizes; in this context, after the contract. */
+    @Nested
+    class DocumentCounts extends ReadModelDocumentCounts {
+    }
 }

@@ -28,8 +28,6 @@ public class Alert {
     @Version
     private Long version;
     private AlertLevel level;
-    /** The level's position (HIGH first), so the store can sort by severity. */
-    private int levelRank;
     private AlertRule rule;
     private AlertStatus status;
     private String patientId;
@@ -51,7 +49,6 @@ public class Alert {
         var alert = new Alert();
         alert.id = alertId.toString();
         alert.level = level;
-        alert.levelRank = level.ordinal();
         alert.rule = rule;
         alert.status = AlertStatus.OPEN;
         alert.patientId = patientId.toString();

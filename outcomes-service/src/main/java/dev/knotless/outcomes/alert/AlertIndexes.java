@@ -1,13 +1,18 @@
 package dev.knotless.outcomes.alert;
 
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.data.domain.Sort.Direction;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.index.IndexInfo;
 import org.springframework.stereotype.Component;
 
+/**
+ * Alerts are read by id only (the lists come from {@link ClinicAlerts}): the index the clinic's
+ * list used to need only costs writes now, so a store that has it drops it.
+ */
 @Component
 class AlertIndexes implements InitializingBean {
+
+    static final String OBSOLETE = "clinic_status_urgency";
 
     private final MongoTemplate mongo;
 
@@ -17,7 +22,9 @@ class AlertIndexes implements InitializingBean {
 
     @Override
     public void afterPropertiesSet() {
-        mongo.indexOps(Alert.class).createIndex(new Index("clinicId", Direction.ASC).on("status", Direction.ASC)
-                .on("levelRank", Direction.ASC).on("raisedAt", Direction.DESC).named("clinic_status_urgency"));
+        var indexes = mongo.indexOps(Alert.class);
+        if (indexes.getIndexInfo().stream().map(IndexInfo::getName).anyMatch(OBSOLETE::equals)) {
+            indexes.dropIndex(OBSOLETE);
+        }
     }
 }

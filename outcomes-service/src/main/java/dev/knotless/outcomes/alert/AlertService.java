@@ -9,12 +9,13 @@ import dev.knotless.platform.web.ProblemException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.OptimisticLockingFailureException;
-import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
@@ -22,23 +23,40 @@ import org.springframework.stereotype.Service;
 class AlertService {
 
     private static final Logger log = LoggerFactory.getLogger(AlertService.class);
-    private static final Sort MOST_URGENT_FIRST = Sort.by(Sort.Order.asc("levelRank"), Sort.Order.desc("raisedAt"), Sort.Order.asc("_id"));
 
     private final AlertRepository alerts;
+    private final ClinicAlerts clinicAlerts;
     private final EventCodec codec;
     private final Clock clock;
 
-    AlertService(AlertRepository alerts, EventCodec codec, Clock clock) {
+    AlertService(AlertRepository alerts, ClinicAlerts clinicAlerts, EventCodec codec, Clock clock) {
         this.alerts = alerts;
+        this.clinicAlerts = clinicAlerts;
         this.codec = codec;
         this.clock = clock;
     }
 
-    /** HIGH before MEDIUM before LOW, newest first within a level. */
-    List<AlertView> list(String clinicId, AlertStatus status, int limit) {
-        return alerts.findByClinicIdAndStatus(clinicId, status, PageRequest.of(0, limit, MOST_URGENT_FIRST)).stream()
+    /** A page of a list and whether there is a next page. */
+    record AlertPage(List<AlertView> alerts, boolean more) {
+    }
+
+    /**
+     * HIGH before MEDIUM before LOW, newest first within a level: the clinic's read model gives the
+     * page's ids, then the page's alerts are loaded by id. An alert whose status changed since the
+     * read model was last updated is left out of the page rather than shown in the wrong list.
+     */
+    AlertPage list(String clinicId, AlertStatus status, int limit, int page) {
+        var ids = AlertListing.page(clinicAlerts.entries(clinicId, status), limit, page);
+        if (ids.alertIds().isEmpty()) {
+            return new AlertPage(List.of(), ids.more());
+        }
+        Map<String, Alert> byId = alerts.findAllById(ids.alertIds()).stream()
+                .collect(Collectors.toMap(alert -> alert.id().toString(), Function.identity()));
+        var views = ids.alertIds().stream().map(byId::get)
+                .filter(alert -> alert != null && alert.status() == status)
                 .map(AlertView::of)
                 .toList();
+        return new AlertPage(views, ids.more());
     }
 
     AlertView acknowledge(UUID alertId, String acknowledgedBy) {
@@ -59,6 +77,12 @@ class AlertService {
             throw raced;
         }
         log.info("Alert {} acknowledged", alertId);
+        // The lists show it at once; should this update be lost, AlertAcknowledged makes it again.
+        try {
+            clinicAlerts.sync(alert);
+        } catch (RuntimeException e) {
+            log.warn("Alert lists of the clinic not updated yet for alert {}; AlertAcknowledged will: {}", alertId, e.getMessage());
+        }
         return AlertView.of(alert);
     }
 

@@ -2,39 +2,46 @@ package dev.knotless.outcomes.dashboard;
 
 import dev.knotless.events.Vocabulary.AlertLevel;
 import dev.knotless.events.Vocabulary.Checkpoint;
-import dev.knotless.events.Vocabulary.FollowUpStatus;
 import dev.knotless.events.Vocabulary.Technique;
-import dev.knotless.outcomes.followup.FollowUpWindow;
-import dev.knotless.outcomes.timeline.PainMcid;
+import dev.knotless.outcomes.timeline.ClinicDays;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The clinic figures, from plain facts read by simple queries; no Spring, no I/O.
+ * The clinic figures, from the per-day aggregates of the read model; no Spring, no I/O.
  *
  * <ul>
- *   <li>active patients: last session within the active window and not discharged since;</li>
+ *   <li>active patients: last session on a day of the active window and not discharged since;</li>
  *   <li>follow-up response rate: completed / (completed + missed) over the follow-ups of sessions
- *       in the window, judged at {@code now} (a window that closed unanswered counts as missed even
- *       before the sweep records it); null when none has closed;</li>
+ *       that ended on a day of the window, judged at {@code now} (a window that closed unanswered
+ *       counts as missed even before the sweep records it); null when none has closed;</li>
  *   <li>mean soreness per checkpoint and technique: a follow-up counts for every technique used in
  *       its session; one decimal, null when there is no answer;</li>
- *   <li>patients reaching the pain MCID: among all the clinic's patients.</li>
+ *   <li>patients reaching the pain MCID: among all the clinic's patients (kept as one counter).</li>
  * </ul>
+ * The window is whole UTC days: from the day of {@code now - activeWindow} to today.
  */
 final class DashboardCalculator {
 
-    record PatientFigures(Instant lastSessionEndedAt, Instant dischargedAt, Integer baselinePain, Integer latestPain) {
+    /** A running sum of soreness answers. */
+    record Sum(long total, long count) {
     }
 
-    record FollowUpFigures(Checkpoint checkpoint, FollowUpStatus status, Instant sessionEndedAt, Instant opensAt, Instant closesAt,
-                           Integer soreness, List<Technique> techniques) {
+    /**
+     * The aggregates of one clinic day.
+     *
+     * @param pendingClosesAt when the follow-ups of that day's sessions not yet completed or missed close
+     */
+    record DayFigures(LocalDate day, long activePatients, long completed, long missed,
+                      Map<Checkpoint, Map<Technique, Sum>> soreness, List<Instant> pendingClosesAt) {
     }
 
     record Dashboard(
@@ -48,44 +55,41 @@ final class DashboardCalculator {
     }
 
     private final Duration activeWindow;
-    private final PainMcid mcid;
 
-    DashboardCalculator(Duration activeWindow, PainMcid mcid) {
+    DashboardCalculator(Duration activeWindow) {
         this.activeWindow = activeWindow;
-        this.mcid = mcid;
     }
 
-    Instant windowStart(Instant now) {
-        return now.minus(activeWindow);
+    /** The days whose aggregates the dashboard reads: 31 for a 30-day window. */
+    List<LocalDate> windowDays(Instant now) {
+        List<LocalDate> days = new ArrayList<>();
+        for (LocalDate day = ClinicDays.of(now.minus(activeWindow)); !day.isAfter(ClinicDays.of(now)); day = day.plusDays(1)) {
+            days.add(day);
+        }
+        return days;
     }
 
-    Dashboard calculate(String clinicId, Instant now, List<PatientFigures> patients, List<FollowUpFigures> followUps,
+    Dashboard calculate(String clinicId, Instant now, List<DayFigures> days, long patientsReachingMcid,
                         Map<AlertLevel, Long> openAlerts) {
-        Instant windowStart = windowStart(now);
-        int active = (int) patients.stream().filter(p -> isActive(p, windowStart)).count();
-        int mcidReached = (int) patients.stream().filter(p -> mcid.reached(p.baselinePain(), p.latestPain())).count();
-
+        LocalDate first = ClinicDays.of(now.minus(activeWindow));
+        long active = 0;
         long completed = 0;
         long missed = 0;
         Map<Checkpoint, Map<Technique, long[]>> sums = new EnumMap<>(Checkpoint.class);
-        for (FollowUpFigures f : followUps) {
-            if (f.sessionEndedAt() == null || f.sessionEndedAt().isBefore(windowStart)) {
+        for (DayFigures day : days) {
+            if (day.day().isBefore(first) || day.day().isAfter(ClinicDays.of(now))) {
                 continue;
             }
-            FollowUpStatus status = statusAt(f, now);
-            if (status == FollowUpStatus.MISSED) {
-                missed++;
-            } else if (status == FollowUpStatus.COMPLETED) {
-                completed++;
-                if (f.soreness() != null) {
-                    for (Technique technique : f.techniques() == null ? List.<Technique>of() : f.techniques().stream().distinct().toList()) {
-                        long[] sum = sums.computeIfAbsent(f.checkpoint(), c -> new EnumMap<>(Technique.class))
-                                .computeIfAbsent(technique, t -> new long[2]);
-                        sum[0] += f.soreness();
-                        sum[1]++;
-                    }
-                }
-            }
+            active += day.activePatients();
+            completed += day.completed();
+            missed += day.missed();
+            missed += day.pendingClosesAt().stream().filter(closesAt -> !now.isBefore(closesAt)).count();
+            day.soreness().forEach((checkpoint, byTechnique) -> byTechnique.forEach((technique, sum) -> {
+                long[] total = sums.computeIfAbsent(checkpoint, c -> new EnumMap<>(Technique.class))
+                        .computeIfAbsent(technique, t -> new long[2]);
+                total[0] += sum.total();
+                total[1] += sum.count();
+            }));
         }
 
         Map<Checkpoint, Map<Technique, BigDecimal>> meanSoreness = new EnumMap<>(Checkpoint.class);
@@ -93,7 +97,7 @@ final class DashboardCalculator {
             Map<Technique, BigDecimal> byTechnique = new EnumMap<>(Technique.class);
             for (Technique technique : Technique.values()) {
                 long[] sum = sums.getOrDefault(checkpoint, Map.of()).get(technique);
-                byTechnique.put(technique, sum == null ? null
+                byTechnique.put(technique, sum == null || sum[1] == 0 ? null
                         : BigDecimal.valueOf(sum[0]).divide(BigDecimal.valueOf(sum[1]), 1, RoundingMode.HALF_UP));
             }
             meanSoreness.put(checkpoint, Collections.unmodifiableMap(byTechnique));
@@ -103,23 +107,8 @@ final class DashboardCalculator {
         for (AlertLevel level : AlertLevel.values()) {
             alerts.put(level, openAlerts.getOrDefault(level, 0L));
         }
-        return new Dashboard(clinicId, now, active, rate(completed, missed), Collections.unmodifiableMap(meanSoreness),
-                Collections.unmodifiableMap(alerts), mcidReached);
-    }
-
-    private static boolean isActive(PatientFigures p, Instant windowStart) {
-        Instant last = p.lastSessionEndedAt();
-        if (last == null || last.isBefore(windowStart)) {
-            return false;
-        }
-        return p.dischargedAt() == null || p.dischargedAt().isBefore(last);
-    }
-
-    private static FollowUpStatus statusAt(FollowUpFigures f, Instant now) {
-        if (f.status() == FollowUpStatus.COMPLETED || f.status() == FollowUpStatus.MISSED) {
-            return f.status();
-        }
-        return new FollowUpWindow(f.opensAt(), f.closesAt()).statusAt(now, false);
+        return new Dashboard(clinicId, now, (int) active, rate(completed, missed), Collections.unmodifiableMap(meanSoreness),
+                Collections.unmodifiableMap(alerts), (int) patientsReachingMcid);
     }
 
     private static BigDecimal rate(long completed, long missed) {

@@ -1,57 +1,78 @@
 package dev.knotless.outcomes.dashboard;
 
-import dev.knotless.events.Vocabulary.AlertLevel;
-import dev.knotless.events.Vocabulary.AlertStatus;
-import dev.knotless.outcomes.alert.AlertRepository;
-import dev.knotless.outcomes.followup.FollowUp;
-import dev.knotless.outcomes.timeline.PainMcid;
-import dev.knotless.outcomes.timeline.Timeline;
+import dev.knotless.events.Vocabulary.Checkpoint;
+import dev.knotless.events.Vocabulary.Technique;
+import dev.knotless.outcomes.alert.ClinicAlerts;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import org.bson.Document;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Service;
 
-/** Reads the few fields the figures need with simple queries, then lets the calculator count. */
+/**
+ * Reads a bounded, constant number of documents by key: the clinic's day aggregates of the active
+ * window (31 for 30 days, by {@code _id $in}), its patient counter and its alert counters, each with
+ * a projection so that only aggregates travel; then lets the calculator add them up.
+ */
 @Service
 class DashboardService {
 
     private final MongoTemplate mongo;
-    private final AlertRepository alerts;
+    private final ClinicAlerts alerts;
     private final DashboardCalculator calculator;
     private final Clock clock;
 
-    DashboardService(MongoTemplate mongo, AlertRepository alerts, DashboardProperties properties, PainMcid mcid, Clock clock) {
+    DashboardService(MongoTemplate mongo, ClinicAlerts alerts, DashboardProperties properties, Clock clock) {
         this.mongo = mongo;
         this.alerts = alerts;
-        this.calculator = new DashboardCalculator(properties.activeWindow(), mcid);
+        this.calculator = new DashboardCalculator(properties.activeWindow());
         this.clock = clock;
     }
 
     DashboardCalculator.Dashboard dashboard(String clinicId) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
 
-        var patientsQuery = Query.query(Criteria.where("clinicId").is(clinicId));
-        patientsQuery.fields().include("lastSessionEndedAt", "dischargedAt", "baselinePain", "latestPain");
-        var patients = mongo.find(patientsQuery, Timeline.class).stream()
-                .map(t -> new DashboardCalculator.PatientFigures(t.lastSessionEndedAt(), t.dischargedAt(), t.baselinePain(), t.latestPain()))
-                .toList();
+        var ids = calculator.windowDays(now).stream().map(day -> DashboardProjector.dayId(clinicId, day)).toList();
+        var daysQuery = Query.query(Criteria.where("_id").in(ids));
+        daysQuery.fields().include("activeCount", "completed", "missed", "soreness", "pending");
+        var days = mongo.find(daysQuery, Document.class, DashboardProjector.DAYS).stream().map(DashboardService::dayFigures).toList();
 
-        var followUpsQuery = Query.query(Criteria.where("clinicId").is(clinicId).and("sessionEndedAt").gte(calculator.windowStart(now)));
-        followUpsQuery.fields().include("checkpoint", "status", "sessionEndedAt", "opensAt", "closesAt", "techniques", "answers");
-        var followUps = mongo.find(followUpsQuery, FollowUp.class).stream()
-                .map(f -> new DashboardCalculator.FollowUpFigures(f.checkpoint(), f.status(), f.sessionEndedAt(), f.opensAt(), f.closesAt(),
-                        f.answers() == null ? null : f.answers().soreness(), f.techniques()))
-                .toList();
+        var patientsQuery = Query.query(Criteria.where("_id").is(clinicId));
+        patientsQuery.fields().include("mcidCount");
+        Document patients = mongo.findOne(patientsQuery, Document.class, DashboardProjector.PATIENTS);
 
-        Map<AlertLevel, Long> openAlerts = new EnumMap<>(AlertLevel.class);
-        for (AlertLevel level : AlertLevel.values()) {
-            openAlerts.put(level, alerts.countByClinicIdAndStatusAndLevel(clinicId, AlertStatus.OPEN, level));
+        return calculator.calculate(clinicId, now, days, number(patients, "mcidCount"), alerts.openCounts(clinicId));
+    }
+
+    private static DashboardCalculator.DayFigures dayFigures(Document doc) {
+        String id = doc.getString("_id");
+        LocalDate day = LocalDate.parse(id.substring(id.lastIndexOf('|') + 1));
+        Map<Checkpoint, Map<Technique, DashboardCalculator.Sum>> soreness = new EnumMap<>(Checkpoint.class);
+        Document byCheckpoint = doc.get("soreness", Document.class);
+        if (byCheckpoint != null) {
+            byCheckpoint.forEach((checkpoint, byTechnique) -> ((Document) byTechnique).forEach((technique, sum) -> soreness
+                    .computeIfAbsent(Checkpoint.valueOf(checkpoint), c -> new EnumMap<>(Technique.class))
+                    .put(Technique.valueOf(technique), new DashboardCalculator.Sum(number((Document) sum, "sum"), number((Document) sum, "n")))));
         }
-        return calculator.calculate(clinicId, now, patients, followUps, openAlerts);
+        List<Instant> pending = new ArrayList<>();
+        Document pendingDoc = doc.get("pending", Document.class);
+        if (pendingDoc != null) {
+            pendingDoc.values().forEach(closesAt -> pending.add(((java.util.Date) closesAt).toInstant()));
+        }
+        return new DashboardCalculator.DayFigures(day, number(doc, "activeCount"), number(doc, "completed"), number(doc, "missed"),
+                soreness, pending);
+    }
+
+    private static long number(Document doc, String field) {
+        Object value = doc == null ? null : doc.get(field);
+        return value == null ? 0 : ((Number) value).longValue();
     }
 }

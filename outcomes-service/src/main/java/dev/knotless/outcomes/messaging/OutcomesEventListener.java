@@ -2,7 +2,9 @@ package dev.knotless.outcomes.messaging;
 
 import dev.knotless.events.EventPayload;
 import dev.knotless.events.Topics;
+import dev.knotless.events.Vocabulary.FollowUpStatus;
 import dev.knotless.outcomes.alert.AlertProjector;
+import dev.knotless.outcomes.dashboard.DashboardProjector;
 import dev.knotless.outcomes.followup.FollowUpScheduler;
 import dev.knotless.outcomes.timeline.TimelineProjector;
 import dev.knotless.platform.messaging.EventCodec;
@@ -28,12 +30,15 @@ class OutcomesEventListener {
     private final FollowUpScheduler followUps;
     private final AlertProjector alerts;
     private final TimelineProjector timelines;
+    private final DashboardProjector dashboard;
 
-    OutcomesEventListener(EventCodec codec, FollowUpScheduler followUps, AlertProjector alerts, TimelineProjector timelines) {
+    OutcomesEventListener(EventCodec codec, FollowUpScheduler followUps, AlertProjector alerts, TimelineProjector timelines,
+                          DashboardProjector dashboard) {
         this.codec = codec;
         this.followUps = followUps;
         this.alerts = alerts;
         this.timelines = timelines;
+        this.dashboard = dashboard;
     }
 
     @KafkaListener(id = "outcomes-events", idIsGroup = false, topics = {Topics.INTAKE, Topics.SESSION, Topics.OUTCOME})
@@ -41,15 +46,19 @@ class OutcomesEventListener {
         var event = codec.decode(record.value());
         log.debug("Handling {} {} of patient {}", event.type().wireName(), event.eventId(), event.patientId());
         switch (event.payload()) {
-            case EventPayload.SessionRecorded session -> followUps.onSessionRecorded(event, session);
+            case EventPayload.SessionRecorded session -> {
+                followUps.onSessionRecorded(event, session);
+                dashboard.onSessionRecorded(session);
+            }
             case EventPayload.AlertRaised raised -> alerts.onAlertRaised(event, raised);
+            case EventPayload.AlertAcknowledged acknowledged -> alerts.onAlertAcknowledged(event, acknowledged);
+            case EventPayload.FollowUpOpened opened -> dashboard.onFollowUp(event, opened.followUpId(), FollowUpStatus.OPEN, null);
+            case EventPayload.FollowUpCompleted completed ->
+                    dashboard.onFollowUp(event, completed.followUpId(), FollowUpStatus.COMPLETED, completed.soreness());
+            case EventPayload.FollowUpMissed missed -> dashboard.onFollowUp(event, missed.followUpId(), FollowUpStatus.MISSED, null);
             case EventPayload.PatientRegistered p -> { }
             case EventPayload.IntakeCompleted p -> { }
             case EventPayload.AssessmentRecorded p -> { }
-            case EventPayload.FollowUpOpened p -> { }
-            case EventPayload.FollowUpCompleted p -> { }
-            case EventPayload.FollowUpMissed p -> { }
-            case EventPayload.AlertAcknowledged p -> { }
         }
         timelines.apply(event);
     }

@@ -52,6 +52,11 @@ public class Timeline {
     private Integer baselinePain;
     private Integer latestPain;
 
+    // What the clinic's dashboard counts for this patient (as queued), and the changes not yet confirmed applied there.
+    private String activeDay;
+    private boolean mcidReached;
+    private List<FigureChange> figureChanges = new ArrayList<>();
+
     Timeline() {
     }
 
@@ -182,6 +187,36 @@ public class Timeline {
         baselinePain = baselineEntry().map(e -> e.painNprs).orElse(null);
         var pain = TimelineView.painSeries(entries);
         latestPain = pain.isEmpty() ? null : pain.getLast().value();
+    }
+
+    /**
+     * Compares what the dashboard should count for this patient with what it was last told, and
+     * queues the difference (to be saved with this document); true when something was queued.
+     */
+    boolean queueFigureChanges(PainMcid mcid) {
+        boolean queued = false;
+        String day = ClinicDays.activeDay(lastSessionEndedAt, dischargedAt);
+        if (!Objects.equals(day, activeDay)) {
+            if (activeDay != null) {
+                figureChanges.add(FigureChange.of(FigureChange.Kind.ACTIVE_REMOVE, activeDay));
+            }
+            if (day != null) {
+                figureChanges.add(FigureChange.of(FigureChange.Kind.ACTIVE_ADD, day));
+            }
+            activeDay = day;
+            queued = true;
+        }
+        boolean reached = mcid.reached(baselinePain, latestPain);
+        if (reached != mcidReached) {
+            figureChanges.add(FigureChange.of(reached ? FigureChange.Kind.MCID_ADD : FigureChange.Kind.MCID_REMOVE, null));
+            mcidReached = reached;
+            queued = true;
+        }
+        return queued;
+    }
+
+    List<FigureChange> figureChanges() {
+        return figureChanges == null ? List.of() : List.copyOf(figureChanges);
     }
 
     /**

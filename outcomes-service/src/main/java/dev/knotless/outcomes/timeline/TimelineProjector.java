@@ -1,16 +1,27 @@
 package dev.knotless.outcomes.timeline;
 
 import dev.knotless.events.EventEnvelope;
+import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
 /**
  * Applies an event to its patient's timeline: one read and one save, the event id stored in the
  * same save. Two events of one patient may be handled at once (they come from different topics);
  * the version check makes the later save retry on the fresh document instead of losing an update.
+ *
+ * <p>When the event changes what the clinic dashboard counts for the patient (active on a day,
+ * pain MCID reached), the save also queues that change; it is then handed to the
+ * {@link ClinicFiguresSink} and pulled from the queue. A crash in between leaves it queued: the
+ * redelivered event (already applied, so nothing else changes) hands it over again, and the
+ * sink's updates are idempotent.
  */
 @Component
 public class TimelineProjector {
@@ -19,9 +30,15 @@ public class TimelineProjector {
     private static final int ATTEMPTS = 5;
 
     private final TimelineRepository timelines;
+    private final MongoTemplate mongo;
+    private final ClinicFiguresSink figures;
+    private final PainMcid mcid;
 
-    TimelineProjector(TimelineRepository timelines) {
+    TimelineProjector(TimelineRepository timelines, MongoTemplate mongo, ClinicFiguresSink figures, PainMcid mcid) {
         this.timelines = timelines;
+        this.mongo = mongo;
+        this.figures = figures;
+        this.mcid = mcid;
     }
 
     public void apply(EventEnvelope event) {
@@ -30,10 +47,12 @@ public class TimelineProjector {
                     .orElseGet(() -> Timeline.start(event.patientId(), event.clinicId()));
             if (!timeline.apply(event)) {
                 log.debug("Event {} already on the timeline of patient {}", event.eventId(), event.patientId());
+                handOver(timeline);
                 return;
             }
+            timeline.queueFigureChanges(mcid);
             try {
-                timelines.save(timeline);
+                handOver(timelines.save(timeline));
                 return;
             } catch (OptimisticLockingFailureException | DuplicateKeyException changedMeanwhile) {
                 log.debug("Timeline of patient {} changed meanwhile, applying event {} again", event.patientId(), event.eventId());
@@ -41,5 +60,17 @@ public class TimelineProjector {
         }
         throw new IllegalStateException("The timeline of patient " + event.patientId() + " kept changing while applying event "
                 + event.eventId() + "; the consumer retries");
+    }
+
+    private void handOver(Timeline timeline) {
+        var changes = timeline.figureChanges();
+        if (changes.isEmpty()) {
+            return;
+        }
+        figures.apply(timeline.clinicId(), timeline.patientId(), changes);
+        // Pulls exactly these: a change queued meanwhile stays; no version bump, so no concurrent save fails for it.
+        var ids = changes.stream().map(FigureChange::changeId).toList();
+        mongo.updateFirst(Query.query(Criteria.where("_id").is(timeline.patientId().toString())),
+                new Update().pull("figureChanges", new Document("changeId", new Document("$in", ids))), Timeline.class);
     }
 }

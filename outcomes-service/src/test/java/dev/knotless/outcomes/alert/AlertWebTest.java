@@ -1,13 +1,13 @@
 package dev.knotless.outcomes.alert;
 
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -40,19 +40,40 @@ class AlertWebTest {
 
     @Test
     void alertsAreListedOpenByDefault() throws Exception {
-        when(alerts.list("clinic-a", AlertStatus.OPEN, 100)).thenReturn(List.of(new AlertView(UUID.randomUUID(), AlertLevel.HIGH,
-                AlertRule.HIGH_SORENESS, AlertStatus.OPEN, UUID.randomUUID(), "clinic-a", UUID.randomUUID(), UUID.randomUUID(), null,
-                Instant.parse("2026-11-21T15:00:00Z"), null, null, null)));
+        when(alerts.list("clinic-a", AlertStatus.OPEN, 100, 0)).thenReturn(new AlertService.AlertPage(List.of(new AlertView(
+                UUID.randomUUID(), AlertLevel.HIGH, AlertRule.HIGH_SORENESS, AlertStatus.OPEN, UUID.randomUUID(), "clinic-a",
+                UUID.randomUUID(), UUID.randomUUID(), null, Instant.parse("2026-11-21T15:00:00Z"), null, null, null)), false));
 
         mvc.perform(get("/api/clinics/clinic-a/alerts")).andExpect(status().isOk())
                 .andExpect(jsonPath("$[0].level").value("HIGH"))
-                .andExpect(jsonPath("$[0].rule").value("HIGH_SORENESS"));
+                .andExpect(jsonPath("$[0].rule").value("HIGH_SORENESS"))
+                .andExpect(header().doesNotExist("Link"));
+    }
+
+    @Test
+    void aPageWithMoreAfterItLinksToTheNextPage() throws Exception {
+        when(alerts.list("clinic a", AlertStatus.ACKNOWLEDGED, 2, 3)).thenReturn(new AlertService.AlertPage(List.of(), true));
+
+        mvc.perform(get("/api/clinics/{clinicId}/alerts", "clinic a").param("status", "ACKNOWLEDGED").param("limit", "2").param("page", "3"))
+                .andExpect(status().isOk())
+                .andExpect(header().string("Link", "</api/clinics/clinic%20a/alerts?status=ACKNOWLEDGED&limit=2&page=4>; rel=\"next\""));
+    }
+
+    @Test
+    void aNegativeOrMalformedPageIsNamed() throws Exception {
+        mvc.perform(get("/api/clinics/clinic-a/alerts").param("page", "-1")).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.type").value("/problems/invalid-request"))
+                .andExpect(jsonPath("$.errors[0].field").value("page"));
+        mvc.perform(get("/api/clinics/clinic-a/alerts").param("page", "next")).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("page"));
+        verifyNoInteractions(alerts);
     }
 
     @Test
     void acknowledgedAlertsCanBeAskedFor() throws Exception {
+        when(alerts.list("clinic-a", AlertStatus.ACKNOWLEDGED, 100, 0)).thenReturn(new AlertService.AlertPage(List.of(), false));
         mvc.perform(get("/api/clinics/clinic-a/alerts").param("status", "ACKNOWLEDGED")).andExpect(status().isOk());
-        verify(alerts).list("clinic-a", AlertStatus.ACKNOWLEDGED, 100);
+        verify(alerts).list("clinic-a", AlertStatus.ACKNOWLEDGED, 100, 0);
     }
 
     @Test
@@ -132,6 +153,5 @@ class AlertWebTest {
         when(alerts.acknowledge(eq(unknown), any())).thenThrow(ProblemException.notFound("alert", unknown));
         acknowledge(unknown, "{\"acknowledgedBy\": \"t-1\"}").andExpect(status().isNotFound())
                 .andExpect(jsonPath("$.type").value("/problems/alert-not-found"));
-        when(alerts.list(any(), any(), anyInt())).thenReturn(List.of());
     }
 }

@@ -6,20 +6,36 @@ import dev.knotless.events.Vocabulary.AlertLevel;
 import dev.knotless.events.Vocabulary.Checkpoint;
 import dev.knotless.events.Vocabulary.FollowUpStatus;
 import dev.knotless.events.Vocabulary.Technique;
-import dev.knotless.outcomes.dashboard.DashboardCalculator.FollowUpFigures;
-import dev.knotless.outcomes.dashboard.DashboardCalculator.PatientFigures;
+import dev.knotless.outcomes.dashboard.DashboardCalculator.DayFigures;
+import dev.knotless.outcomes.dashboard.DashboardCalculator.Sum;
+import dev.knotless.outcomes.timeline.ClinicDays;
 import dev.knotless.outcomes.timeline.PainMcid;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The figures from per-day aggregates. The scenarios are told as patients and follow-ups, folded
+ * into day aggregates as the read model keeps them (see {@link #fold}), so they read as the rules do.
+ */
 class DashboardCalculatorTest {
 
     private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
-    private final DashboardCalculator calculator = new DashboardCalculator(Duration.ofDays(30), PainMcid.DEFAULT);
+    private final DashboardCalculator calculator = new DashboardCalculator(Duration.ofDays(30));
+
+    record PatientFigures(Instant lastSessionEndedAt, Instant dischargedAt, Integer baselinePain, Integer latestPain) {
+    }
+
+    record FollowUpFigures(Checkpoint checkpoint, FollowUpStatus status, Instant sessionEndedAt, Instant closesAt, Integer soreness,
+                           List<Technique> techniques) {
+    }
 
     private static Instant daysAgo(long days) {
         return NOW.minus(Duration.ofDays(days));
@@ -28,11 +44,51 @@ class DashboardCalculatorTest {
     private static FollowUpFigures followUp(Checkpoint checkpoint, FollowUpStatus status, Instant sessionEndedAt, Integer soreness,
                                             Technique... techniques) {
         Instant opensAt = sessionEndedAt.plus(Duration.ofHours(checkpoint == Checkpoint.H24 ? 24 : 48));
-        return new FollowUpFigures(checkpoint, status, sessionEndedAt, opensAt, opensAt.plus(Duration.ofHours(24)), soreness, List.of(techniques));
+        return new FollowUpFigures(checkpoint, status, sessionEndedAt, opensAt.plus(Duration.ofHours(24)), soreness, List.of(techniques));
+    }
+
+    /** What the read model holds per day for these patients and follow-ups (the projector's transitions). */
+    private static List<DayFigures> fold(List<PatientFigures> patients, List<FollowUpFigures> followUps) {
+        record Day(long[] counts, Map<Checkpoint, Map<Technique, long[]>> soreness, List<Instant> pending) {
+        }
+        Map<LocalDate, Day> days = new TreeMap<>();
+        for (PatientFigures p : patients) {
+            String day = ClinicDays.activeDay(p.lastSessionEndedAt(), p.dischargedAt());
+            if (day != null) {
+                days.computeIfAbsent(LocalDate.parse(day), d -> new Day(new long[3], new EnumMap<>(Checkpoint.class), new ArrayList<>()))
+                        .counts()[0]++;
+            }
+        }
+        for (FollowUpFigures f : followUps) {
+            var day = days.computeIfAbsent(ClinicDays.of(f.sessionEndedAt()),
+                    d -> new Day(new long[3], new EnumMap<>(Checkpoint.class), new ArrayList<>()));
+            switch (f.status()) {
+                case SCHEDULED, OPEN -> day.pending().add(f.closesAt());
+                case MISSED -> day.counts()[2]++;
+                case COMPLETED -> {
+                    day.counts()[1]++;
+                    for (Technique t : f.techniques().stream().distinct().toList()) {
+                        long[] sum = day.soreness().computeIfAbsent(f.checkpoint(), c -> new EnumMap<>(Technique.class))
+                                .computeIfAbsent(t, x -> new long[2]);
+                        sum[0] += f.soreness();
+                        sum[1]++;
+                    }
+                }
+            }
+        }
+        List<DayFigures> figures = new ArrayList<>();
+        days.forEach((date, day) -> {
+            Map<Checkpoint, Map<Technique, Sum>> soreness = new EnumMap<>(Checkpoint.class);
+            day.soreness().forEach((c, byT) -> byT.forEach((t, sum) ->
+                    soreness.computeIfAbsent(c, x -> new EnumMap<>(Technique.class)).put(t, new Sum(sum[0], sum[1]))));
+            figures.add(new DayFigures(date, day.counts()[0], day.counts()[1], day.counts()[2], soreness, day.pending()));
+        });
+        return figures;
     }
 
     private DashboardCalculator.Dashboard calculate(List<PatientFigures> patients, List<FollowUpFigures> followUps) {
-        return calculator.calculate("clinic-a", NOW, patients, followUps, Map.of(AlertLevel.HIGH, 2L));
+        long mcid = patients.stream().filter(p -> PainMcid.DEFAULT.reached(p.baselinePain(), p.latestPain())).count();
+        return calculator.calculate("clinic-a", NOW, fold(patients, followUps), mcid, Map.of(AlertLevel.HIGH, 2L));
     }
 
     @Test
@@ -104,5 +160,33 @@ class DashboardCalculatorTest {
         assertThat(dashboard.followUpResponseRate()).isNull();
         assertThat(dashboard.generatedAt()).isEqualTo(NOW);
         assertThat(dashboard.clinicId()).isEqualTo("clinic-a");
+    }
+
+    @Test
+    void theWindowIsTheDaysFromTheDayOfNowMinusTheWindowToToday() {
+        var days = calculator.windowDays(NOW);
+
+        assertThat(days).hasSize(31);
+        assertThat(days.getFirst()).isEqualTo(LocalDate.parse("2026-10-31"));
+        assertThat(days.getLast()).isEqualTo(LocalDate.parse("2026-11-30"));
+    }
+
+    @Test
+    void daysOutsideTheWindowAreLeftOutEvenWhenGiven() {
+        var before = new DayFigures(LocalDate.parse("2026-10-30"), 5, 1, 0, Map.of(), List.of());
+        var after = new DayFigures(LocalDate.parse("2026-12-01"), 5, 1, 0, Map.of(), List.of());
+        var edge = new DayFigures(LocalDate.parse("2026-10-31"), 1, 0, 1, Map.of(), List.of());
+
+        var dashboard = calculator.calculate("clinic-a", NOW, List.of(before, after, edge), 0, Map.of());
+
+        assertThat(dashboard.activePatients()).isEqualTo(1);
+        assertThat(dashboard.followUpResponseRate()).isEqualByComparingTo("0.00");
+    }
+
+    @Test
+    void aPendingFollowUpCountsAsMissedFromTheInstantItsWindowCloses() {
+        var day = new DayFigures(LocalDate.parse("2026-11-27"), 0, 1, 0, Map.of(), List.of(NOW, NOW.plusMillis(1)));
+
+        assertThat(calculator.calculate("clinic-a", NOW, List.of(day), 0, Map.of()).followUpResponseRate()).isEqualByComparingTo("0.50");
     }
 }

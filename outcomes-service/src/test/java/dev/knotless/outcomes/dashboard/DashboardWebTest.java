@@ -6,7 +6,6 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.knotless.outcomes.timeline.PainMcid;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,8 +34,8 @@ class DashboardWebTest {
 
     @Test
     void theDashboardListsEveryCheckpointTechniqueAndLevelEvenWithoutData() throws Exception {
-        var empty = new DashboardCalculator(Duration.ofDays(30), PainMcid.DEFAULT)
-                .calculate("clinic-a", Instant.parse("2026-11-30T12:00:00Z"), List.of(), List.of(), Map.of());
+        var empty = new DashboardCalculator(Duration.ofDays(30))
+                .calculate("clinic-a", Instant.parse("2026-11-30T12:00:00Z"), List.of(), 0, Map.of());
         when(dashboards.dashboard("clinic-a")).thenReturn(empty);
 
         mvc.perform(get("/api/clinics/clinic-a/dashboard")).andExpect(status().isOk())

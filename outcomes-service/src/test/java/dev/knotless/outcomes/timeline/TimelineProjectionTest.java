@@ -202,4 +202,50 @@ class TimelineProjectionTest {
         assertThat(view(project(List.of(INTAKE_COMPLETED, corrected))).baseline().painNprs()).isEqualTo(4);
         assertThat(view(project(List.of(corrected, INTAKE_COMPLETED))).baseline().painNprs()).isEqualTo(4);
     }
+
+    // ---------------------------------------------------------------- the clinic figures it queues
+
+    private static List<String> changes(Timeline timeline) {
+        return timeline.figureChanges().stream()
+                .map(c -> c.kind() + (c.day() == null ? "" : " " + c.day()))
+                .toList();
+    }
+
+    @Test
+    void aSessionMakesThePatientActiveOnItsDayAndTheMcidIsQueuedOnceReached() {
+        var timeline = project(List.of(REGISTERED, INTAKE_COMPLETED));
+        assertThat(timeline.queueFigureChanges(PainMcid.DEFAULT)).isFalse();
+
+        timeline.apply(SESSION_RECORDED); // pain 7 -> 4 after the session
+        assertThat(timeline.queueFigureChanges(PainMcid.DEFAULT)).isTrue();
+        assertThat(changes(timeline)).containsExactly("ACTIVE_ADD 2026-11-20", "MCID_ADD");
+
+        timeline.apply(H24_COMPLETED);
+        assertThat(timeline.queueFigureChanges(PainMcid.DEFAULT)).isFalse();
+        assertThat(changes(timeline)).hasSize(2);
+    }
+
+    @Test
+    void aLaterSessionMovesThePatientAndADischargeRemovesThemUntilTheyComeBack() {
+        var timeline = project(List.of(INTAKE_COMPLETED, SESSION_RECORDED));
+        timeline.queueFigureChanges(PainMcid.DEFAULT);
+        var later = event(at(100), new EventPayload.SessionRecorded(UUID.randomUUID(), "t-1", at(99), at(100), List.of(), List.of(), 7, 7,
+                List.of(), false, false));
+        var discharge = event(at(150), new EventPayload.AssessmentRecorded(UUID.randomUUID(), at(150), "t-1", AssessmentKind.DISCHARGE, 7, List.of()));
+        var back = event(at(400), new EventPayload.SessionRecorded(UUID.randomUUID(), "t-1", at(399), at(400), List.of(), List.of(), 7, 7,
+                List.of(), false, false));
+
+        timeline.apply(later);
+        timeline.queueFigureChanges(PainMcid.DEFAULT);
+        timeline.apply(discharge);
+        timeline.queueFigureChanges(PainMcid.DEFAULT);
+        timeline.apply(back);
+        timeline.queueFigureChanges(PainMcid.DEFAULT);
+
+        assertThat(changes(timeline)).containsExactly("ACTIVE_ADD 2026-11-20", "MCID_ADD",
+                "ACTIVE_REMOVE 2026-11-20", "ACTIVE_ADD 2026-11-22", "MCID_REMOVE",
+                "ACTIVE_REMOVE 2026-11-22",
+                "ACTIVE_ADD 2026-12-05");
+        assertThat(timeline.figureChanges()).extracting(FigureChange::changeId).doesNotHaveDuplicates();
+    }
 }
