@@ -1,9 +1,9 @@
 package dev.knotless.intake.assessment;
 
+import dev.knotless.platform.migration.OneTimeMigration;
 import java.time.Clock;
 import org.bson.Document;
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -20,7 +20,6 @@ import org.springframework.stereotype.Component;
 @Component
 class AssessmentIdsBackfill implements InitializingBean {
 
-    static final String MIGRATIONS = "migrations";
     static final String MARKER = "assessment-ids-on-patients";
 
     private final MongoTemplate mongo;
@@ -33,26 +32,19 @@ class AssessmentIdsBackfill implements InitializingBean {
 
     @Override
     public void afterPropertiesSet() {
-        // findById, not exists(): that is a count, which the embedded store answers by reading the collection.
-        if (mongo.findById(MARKER, Document.class, MIGRATIONS) != null) {
-            return;
-        }
-        var all = new Query();
-        all.fields().include("patientId").include("kind");
-        try (var assessments = mongo.stream(all, Document.class, "assessments")) {
-            assessments.forEach(assessment -> {
-                Object id = assessment.get("_id");
-                var update = new Update().addToSet("assessmentIds", id);
-                if (Kind.INTAKE.name().equals(assessment.getString("kind"))) {
-                    update.addToSet("intakeIds", id);
-                }
-                mongo.updateFirst(Query.query(Criteria.where("_id").is(assessment.getString("patientId"))), update, "patients");
-            });
-        }
-        try {
-            mongo.insert(new Document("_id", MARKER).append("doneAt", clock.instant()), MIGRATIONS);
-        } catch (DuplicateKeyException another) {
-            // Another instance finished it at the same time.
-        }
+        OneTimeMigration.runOnce(mongo, clock, MARKER, () -> {
+            var all = new Query();
+            all.fields().include("patientId").include("kind");
+            try (var assessments = mongo.stream(all, Document.class, "assessments")) {
+                assessments.forEach(assessment -> {
+                    Object id = assessment.get("_id");
+                    var update = new Update().addToSet("assessmentIds", id);
+                    if (Kind.INTAKE.name().equals(assessment.getString("kind"))) {
+                        update.addToSet("intakeIds", id);
+                    }
+                    mongo.updateFirst(Query.query(Criteria.where("_id").is(assessment.getString("patientId"))), update, "patients");
+                });
+            }
+        });
     }
 }

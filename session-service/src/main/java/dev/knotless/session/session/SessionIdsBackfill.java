@@ -1,9 +1,9 @@
 package dev.knotless.session.session;
 
+import dev.knotless.platform.migration.OneTimeMigration;
 import java.time.Clock;
 import org.bson.Document;
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -19,7 +19,6 @@ import org.springframework.stereotype.Component;
 @Component
 class SessionIdsBackfill implements InitializingBean {
 
-    static final String MIGRATIONS = "migrations";
     static final String MARKER = "session-ids-by-patient";
 
     private final MongoTemplate mongo;
@@ -32,20 +31,13 @@ class SessionIdsBackfill implements InitializingBean {
 
     @Override
     public void afterPropertiesSet() {
-        // findById, not exists(): that is a count, which the embedded store answers by reading the collection.
-        if (mongo.findById(MARKER, Document.class, MIGRATIONS) != null) {
-            return;
-        }
-        var all = new Query();
-        all.fields().include("patientId");
-        try (var sessions = mongo.stream(all, Document.class, "sessions")) {
-            sessions.forEach(session -> mongo.upsert(Query.query(Criteria.where("_id").is(session.getString("patientId"))),
-                    new Update().addToSet("sessionIds", session.get("_id")), PatientSessionsDocument.COLLECTION));
-        }
-        try {
-            mongo.insert(new Document("_id", MARKER).append("doneAt", clock.instant()), MIGRATIONS);
-        } catch (DuplicateKeyException another) {
-            // Another instance finished it at the same time.
-        }
+        OneTimeMigration.runOnce(mongo, clock, MARKER, () -> {
+            var all = new Query();
+            all.fields().include("patientId");
+            try (var sessions = mongo.stream(all, Document.class, "sessions")) {
+                sessions.forEach(session -> mongo.upsert(Query.query(Criteria.where("_id").is(session.getString("patientId"))),
+                        new Update().addToSet("sessionIds", session.get("_id")), PatientSessionsDocument.COLLECTION));
+            }
+        });
     }
 }
