@@ -1,8 +1,7 @@
 package dev.knotless.session;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.knotless.testsupport.KnotlessContainers;
+import dev.knotless.testsupport.QueryPlans;
 import java.util.List;
 import java.util.UUID;
 import org.bson.Document;
@@ -32,12 +31,7 @@ class SessionServiceContainersIT extends SessionServiceContract {
         List<String> ids = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString());
         ids.forEach(id -> mongo.insert(new Document("_id", id).append("patientId", "explain"), "sessions"));
         try {
-            Document explained = mongo.getDb().runCommand(new Document("explain",
-                    new Document("find", "sessions").append("filter", new Document("_id", new Document("$in", ids))))
-                    .append("verbosity", "queryPlanner"));
-
-            String plan = explained.get("queryPlanner", Document.class).get("winningPlan", Document.class).toJson();
-            assertThat(plan).doesNotContain("COLLSCAN").containsAnyOf("IXSCAN", "IDHACK");
+            QueryPlans.assertServedById(mongo, "sessions", new Document("_id", new Document("$in", ids)));
         } finally {
             mongo.remove(Query.query(Criteria.where("_id").in(ids)), "sessions");
         }
