@@ -12,8 +12,11 @@ import dev.knotless.events.Vocabulary.FollowUpStatus;
 import dev.knotless.events.Vocabulary.NeedlingClearance;
 import dev.knotless.events.Vocabulary.Side;
 import dev.knotless.events.Vocabulary.Technique;
+import dev.knotless.outcomes.alert.Alert;
 import dev.knotless.outcomes.alert.AlertProjector;
+import dev.knotless.outcomes.alert.ClinicAlerts;
 import dev.knotless.outcomes.followup.FollowUp;
+import dev.knotless.outcomes.timeline.ClinicDays;
 import dev.knotless.outcomes.timeline.TimelineProjector;
 import dev.knotless.testsupport.MutableClock;
 import java.time.Duration;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -40,8 +44,8 @@ import org.springframework.web.client.RestClient;
  * sharing its context): a clinic's alerts, follow-ups and timelines are first projected by the
  * event handlers, the answers of the open and acknowledged lists and of the dashboard noted; then
  * the store is made as an older version left it (no read models, timelines without their figure
- * state, no marker), the backfill runs, and the answers must be the same. Run again, it changes
- * nothing.
+ * state, no marker), with what a start stopped half-way leaves; the backfill runs, and the answers
+ * must be the same. Run again, it changes nothing.
  */
 public abstract class ClinicReadModelsBackfillContract {
 
@@ -57,6 +61,8 @@ public abstract class ClinicReadModelsBackfillContract {
     TimelineProjector timelineProjector;
     @Autowired
     DashboardProjector dashboardProjector;
+    @Autowired
+    ClinicAlerts clinicAlerts;
     @LocalServerPort
     int port;
 
@@ -86,6 +92,7 @@ public abstract class ClinicReadModelsBackfillContract {
 
         asAnOlderVersionLeftIt(clinic, patients);
         assertThat(get("/api/clinics/" + clinic + "/alerts")).as("the failure the backfill prevents").isEqualTo("[]");
+        aRunStoppedHalfWay(clinic, patients.getFirst(), clock.instant().minus(Duration.ofDays(2)));
 
         mongo.remove(Query.query(Criteria.where("_id").is(ClinicReadModelsBackfill.MARKER)), ClinicReadModelsBackfill.MIGRATIONS);
         backfill.afterPropertiesSet();
@@ -207,14 +214,29 @@ public abstract class ClinicReadModelsBackfillContract {
         assertThat(mongo.findById(patients.getFirst().toString(), Document.class, "timelines")).doesNotContainKey("activeDay");
     }
 
+    /**
+     * What a start that stopped half-way leaves: the alerts done, half the follow-ups, and one
+     * timeline saved with its figure changes queued but not handed over.
+     */
+    private void aRunStoppedHalfWay(String clinic, UUID patientAtMcid, Instant itsSessionEnded) {
+        mongo.find(Query.query(Criteria.where("clinicId").is(clinic)), Alert.class).forEach(clinicAlerts::sync);
+        mongo.find(Query.query(Criteria.where("clinicId").is(clinic)).with(Sort.by("_id")), FollowUp.class).stream()
+                .limit(3).forEach(dashboardProjector::sync);
+        String day = ClinicDays.of(itsSessionEnded).toString();
+        mongo.updateFirst(Query.query(Criteria.where("_id").is(patientAtMcid.toString())), new Update().set("activeDay", day)
+                .set("mcidReached", true).set("figureChanges", List.of(
+                        new Document("changeId", UUID.randomUUID().toString()).append("kind", "ACTIVE_ADD").append("day", day),
+                        new Document("changeId", UUID.randomUUID().toString()).append("kind", "MCID_ADD"))), "timelines");
+    }
+
     private Map<String, Object> readModels(String clinic) {
         Map<String, Object> docs = new LinkedHashMap<>();
         docs.put("clinicAlerts", mongo.findById(clinic, Document.class, "clinicAlerts"));
         docs.put("clinicPatients", mongo.findById(clinic, Document.class, "clinicPatients"));
         docs.put("clinicDays", new ArrayList<>(mongo.find(Query.query(Criteria.where("_id").regex("^" + clinic + "\\|"))
-                .with(org.springframework.data.domain.Sort.by("_id")), Document.class, "clinicDays")));
+                .with(Sort.by("_id")), Document.class, "clinicDays")));
         docs.put("timelines", new ArrayList<>(mongo.find(Query.query(Criteria.where("clinicId").is(clinic))
-                .with(org.springframework.data.domain.Sort.by("_id")), Document.class, "timelines")));
+                .with(Sort.by("_id")), Document.class, "timelines")));
         return docs;
     }
 
