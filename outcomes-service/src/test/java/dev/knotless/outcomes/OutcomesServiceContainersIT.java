@@ -2,6 +2,7 @@ package dev.knotless.outcomes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.knotless.outcomes.dashboard.ClinicReadModelsBackfillContract;
 import dev.knotless.outcomes.followup.FollowUp;
 import dev.knotless.outcomes.followup.FollowUpScheduleContract;
 import dev.knotless.testsupport.KnotlessContainers;
@@ -74,6 +75,10 @@ class OutcomesServiceContainersIT extends OutcomesServiceContract {
 
     @Nested
     class FollowUpScheduleInTheStore extends FollowUpScheduleContract {
+    }
+
+    @Nested
+    class ClinicReadModelsFromAnOlderStore extends ClinicReadModelsBackfillContract {
     }
 
     /** Every {@code stage} in a plan tree, whatever its shape (classic inputStage(s), or SBE's queryPlan). */

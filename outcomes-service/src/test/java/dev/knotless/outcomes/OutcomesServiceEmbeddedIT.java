@@ -1,5 +1,6 @@
 package dev.knotless.outcomes;
 
+import dev.knotless.outcomes.dashboard.ClinicReadModelsBackfillContract;
 import dev.knotless.outcomes.followup.FollowUpDocumentReads;
 import dev.knotless.outcomes.followup.FollowUpScheduleContract;
 import dev.knotless.testsupport.EmbeddedInfrastructure;
@@ -26,6 +27,11 @@ class OutcomesServiceEmbeddedIT extends OutcomesServiceContract {
 
     @Nested
     class FollowUpScheduleInTheStore extends FollowUpScheduleContract {
+    }
+
+    /** A store from before the clinic read models, rebuilt at start-up. */
+    @Nested
+    class ClinicReadModelsFromAnOlderStore extends ClinicReadModelsBackfillContract {
     }
 
     /** Documents read per request and handler at two data sizes; in this context, after the contract. */

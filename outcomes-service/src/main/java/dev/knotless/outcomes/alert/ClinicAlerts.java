@@ -53,8 +53,11 @@ public class ClinicAlerts {
         this.mongo = mongo;
     }
 
-    /** Brings the read model in line with the alert document's status. */
-    void sync(Alert alert) {
+    /**
+     * Brings the read model in line with the alert document's status; idempotent. Used by the event
+     * handlers and the acknowledge endpoint, and by the start-up backfill of an older store.
+     */
+    public void sync(Alert alert) {
         if (alert.status() == AlertStatus.ACKNOWLEDGED) {
             acknowledged(alert);
         } else {

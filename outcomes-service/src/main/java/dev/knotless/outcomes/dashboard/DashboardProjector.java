@@ -67,7 +67,12 @@ public class DashboardProjector implements ClinicFiguresSink {
     public void onSessionRecorded(EventPayload.SessionRecorded session) {
         var ids = List.of(FollowUp.idOf(session.sessionId(), Checkpoint.H24).toString(),
                 FollowUp.idOf(session.sessionId(), Checkpoint.H48).toString());
-        followUps.findAllById(ids).forEach(f -> sync(f, f.status(), f.answers() == null ? null : f.answers().soreness()));
+        followUps.findAllById(ids).forEach(this::sync);
+    }
+
+    /** Brings the day figures in line with the follow-up document as stored; idempotent. */
+    void sync(FollowUp followUp) {
+        sync(followUp, followUp.status(), followUp.answers() == null ? null : followUp.answers().soreness());
     }
 
     public void onFollowUp(EventEnvelope event, UUID followUpId, FollowUpStatus status, Integer soreness) {

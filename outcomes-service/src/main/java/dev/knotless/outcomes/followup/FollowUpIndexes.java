@@ -24,14 +24,13 @@ class FollowUpIndexes implements InitializingBean {
         var indexes = mongo.indexOps(FollowUp.class);
         // Sparse: follow-ups without a link have no hash. Unique: one hash finds one follow-up.
         indexes.createIndex(new Index("tokenHash", Direction.ASC).unique().sparse().named("tokenHash_unique"));
-        // Follow-ups by session and the sweep now go by key (FollowUp.idOf, FollowUpSchedule): their
-        // indexes only cost writes, so a store that has them drops them.
+        // Follow-ups by session and the sweep now go by key (FollowUp.idOf, FollowUpSchedule), and the
+        // dashboard reads clinicDays: their indexes only cost writes, so a store that has them drops them.
         var existing = indexes.getIndexInfo().stream().map(IndexInfo::getName).collect(Collectors.toSet());
-        for (String obsolete : List.of("sessionId", "status_opensAt", "status_closesAt")) {
+        for (String obsolete : List.of("sessionId", "status_opensAt", "status_closesAt", "clinicId_sessionEndedAt")) {
             if (existing.contains(obsolete)) {
                 indexes.dropIndex(obsolete);
             }
         }
-        indexes.createIndex(new Index("clinicId", Direction.ASC).on("sessionEndedAt", Direction.ASC).named("clinicId_sessionEndedAt"));
     }
 }

@@ -62,6 +62,35 @@ public class TimelineProjector {
                 + event.eventId() + "; the consumer retries");
     }
 
+    /**
+     * Brings the clinic figures in line with a timeline as stored: queues what the dashboard should
+     * count for its patient but was never told (a timeline from before the figures existed has no
+     * {@code activeDay} or {@code mcidReached} yet) and hands the queue over, as {@link #apply} does.
+     * Idempotent: once queued, the difference is gone, and the hand-over's updates are conditional.
+     */
+    public void catchUpFigures(Timeline timeline) {
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            if (attempt > 1) {
+                var fresh = timelines.findById(timeline.patientId().toString());
+                if (fresh.isEmpty()) {
+                    return;
+                }
+                timeline = fresh.get();
+            }
+            if (!timeline.queueFigureChanges(mcid)) {
+                handOver(timeline);
+                return;
+            }
+            try {
+                handOver(timelines.save(timeline));
+                return;
+            } catch (OptimisticLockingFailureException | DuplicateKeyException changedMeanwhile) {
+                log.debug("Timeline of patient {} changed meanwhile, catching up its figures again", timeline.patientId());
+            }
+        }
+        throw new IllegalStateException("The timeline of patient " + timeline.patientId() + " kept changing while catching up its figures");
+    }
+
     private void handOver(Timeline timeline) {
         var changes = timeline.figureChanges();
         if (changes.isEmpty()) {

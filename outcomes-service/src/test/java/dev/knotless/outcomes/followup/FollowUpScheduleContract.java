@@ -73,11 +73,12 @@ public abstract class FollowUpScheduleContract {
         var indexes = mongo.indexOps(FollowUp.class);
         indexes.createIndex(new Index("sessionId", Direction.ASC).named("sessionId"));
         indexes.createIndex(new Index("status", Direction.ASC).on("closesAt", Direction.ASC).named("status_closesAt"));
+        indexes.createIndex(new Index("clinicId", Direction.ASC).on("sessionEndedAt", Direction.ASC).named("clinicId_sessionEndedAt"));
 
         new FollowUpIndexes(mongo).afterPropertiesSet();
 
         assertThat(indexes.getIndexInfo()).extracting(IndexInfo::getName)
-                .contains("tokenHash_unique").doesNotContain("sessionId", "status_closesAt", "status_opensAt");
+                .contains("tokenHash_unique").doesNotContain("sessionId", "status_closesAt", "status_opensAt", "clinicId_sessionEndedAt");
     }
 
     private List<String> idsIn(Instant transition) {

@@ -1,0 +1,96 @@
+package dev.knotless.outcomes.dashboard;
+
+import dev.knotless.outcomes.alert.Alert;
+import dev.knotless.outcomes.alert.ClinicAlerts;
+import dev.knotless.outcomes.followup.FollowUp;
+import dev.knotless.outcomes.timeline.Timeline;
+import dev.knotless.outcomes.timeline.TimelineProjector;
+import java.time.Clock;
+import java.util.function.Consumer;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.stereotype.Component;
+
+/**
+ * Once per store, at start-up: builds the per-clinic read models ({@code clinicAlerts},
+ * {@code clinicDays}, {@code clinicPatients}) of a store written before they existed. Such a store
+ * has its alerts, follow-ups and timelines, but the consumer group's offsets are committed, so no
+ * event is replayed: without this the open-alerts list would answer empty although patients need a
+ * call.
+ *
+ * <p>It deliberately scans, once: every alert, follow-up and timeline is read one time and handed
+ * to the very update the event handlers use ({@link ClinicAlerts#sync}, {@link DashboardProjector#sync},
+ * {@link TimelineProjector#catchUpFigures}); there is no second copy of the rules. A marker document
+ * in {@code migrations} records that it ran, so later starts read one document by id. A fresh store
+ * has nothing to scan and gets the marker at once.
+ *
+ * <p>Idempotent by reuse, so a start that stopped half-way (or a second instance starting at the
+ * same time, or the event consumer of an instance already running) repeats it without counting
+ * twice: every counter moves only together with the per-key state it counts, in one conditional
+ * update (an alert's entry in {@code open}, a follow-up's letter in {@code fu}, a patient's key in
+ * {@code active} or {@code mcid}); the acknowledged list takes an alert only if it is not listed;
+ * a timeline queues a figure change only when it differs from what it recorded as told, in the same
+ * save. No figure had to be rebuilt by a replace.
+ *
+ * <p>It runs in {@link #afterPropertiesSet}, while the context is being built: the web server and
+ * the Kafka listeners start only once every singleton exists, so no request is answered from read
+ * models still being built; a failure stops the start (the service is never ready). Not lazy, even
+ * if lazy initialisation were switched on.
+ */
+@Component
+@Lazy(false)
+class ClinicReadModelsBackfill implements InitializingBean {
+
+    static final String MIGRATIONS = "migrations";
+    static final String MARKER = "clinic-read-models";
+
+    private static final Logger log = LoggerFactory.getLogger(ClinicReadModelsBackfill.class);
+
+    private final MongoTemplate mongo;
+    private final ClinicAlerts clinicAlerts;
+    private final DashboardProjector dashboard;
+    private final TimelineProjector timelines;
+    private final Clock clock;
+
+    ClinicReadModelsBackfill(MongoTemplate mongo, ClinicAlerts clinicAlerts, DashboardProjector dashboard, TimelineProjector timelines,
+            Clock clock) {
+        this.mongo = mongo;
+        this.clinicAlerts = clinicAlerts;
+        this.dashboard = dashboard;
+        this.timelines = timelines;
+        this.clock = clock;
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+        // findById, not exists(): that is a count, which the embedded store answers by reading the collection.
+        if (mongo.findById(MARKER, Document.class, MIGRATIONS) != null) {
+            return;
+        }
+        long alerts = each(Alert.class, clinicAlerts::sync);
+        long followUps = each(FollowUp.class, dashboard::sync);
+        long patients = each(Timeline.class, timelines::catchUpFigures);
+        try {
+            mongo.insert(new Document("_id", MARKER).append("doneAt", clock.instant()), MIGRATIONS);
+        } catch (DuplicateKeyException another) {
+            // Another instance finished it at the same time.
+        }
+        log.info("Clinic read models built from {} alerts, {} follow-ups and {} timelines", alerts, followUps, patients);
+    }
+
+    private <T> long each(Class<T> type, Consumer<T> update) {
+        long n = 0;
+        try (var all = mongo.stream(new Query(), type)) {
+            for (var it = all.iterator(); it.hasNext(); n++) {
+                update.accept(it.next());
+            }
+        }
+        return n;
+    }
+}
