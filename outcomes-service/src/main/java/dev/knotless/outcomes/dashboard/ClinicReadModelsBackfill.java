@@ -5,6 +5,7 @@ import dev.knotless.outcomes.alert.ClinicAlerts;
 import dev.knotless.outcomes.followup.FollowUp;
 import dev.knotless.outcomes.timeline.Timeline;
 import dev.knotless.outcomes.timeline.TimelineProjector;
+import dev.knotless.platform.migration.OneTimeMigration;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.bson.Document;
@@ -12,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.annotation.Lazy;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
@@ -47,7 +47,7 @@ import org.springframework.stereotype.Component;
 @Lazy(false)
 class ClinicReadModelsBackfill implements InitializingBean {
 
-    static final String MIGRATIONS = "migrations";
+    static final String MIGRATIONS = OneTimeMigration.COLLECTION;
     static final String MARKER = "clinic-read-models";
 
     private static final Logger log = LoggerFactory.getLogger(ClinicReadModelsBackfill.class);
@@ -69,19 +69,12 @@ class ClinicReadModelsBackfill implements InitializingBean {
 
     @Override
     public void afterPropertiesSet() {
-        // findById, not exists(): that is a count, which the embedded store answers by reading the collection.
-        if (mongo.findById(MARKER, Document.class, MIGRATIONS) != null) {
-            return;
-        }
-        long alerts = each(Alert.class, clinicAlerts::sync);
-        long followUps = each(FollowUp.class, dashboard::sync);
-        long patients = each(Timeline.class, timelines::catchUpFigures);
-        try {
-            mongo.insert(new Document("_id", MARKER).append("doneAt", clock.instant()), MIGRATIONS);
-        } catch (DuplicateKeyException another) {
-            // Another instance finished it at the same time.
-        }
-        log.info("Clinic read models built from {} alerts, {} follow-ups and {} timelines", alerts, followUps, patients);
+        OneTimeMigration.runOnce(mongo, clock, MARKER, () -> {
+            long alerts = each(Alert.class, clinicAlerts::sync);
+            long followUps = each(FollowUp.class, dashboard::sync);
+            long patients = each(Timeline.class, timelines::catchUpFigures);
+            log.info("Clinic read models built from {} alerts, {} follow-ups and {} timelines", alerts, followUps, patients);
+        });
     }
 
     private <T> long each(Class<T> type, Consumer<T> update) {
