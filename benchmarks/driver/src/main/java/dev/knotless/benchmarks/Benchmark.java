@@ -34,7 +34,17 @@ public final class Benchmark {
         this.settings = settings;
     }
 
+    /** What a Ctrl-C or a kill must stop: the running system and any child process of the driver (Gatling, the replaying service). */
+    private static volatile KnotlessSystem running;
+
     public static void main(String[] args) throws IOException {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            KnotlessSystem system = running;
+            if (system != null) {
+                system.close(); // the launcher's stop: gateway, services, then Kafka and the store
+            }
+            ProcessHandle.current().children().forEach(ProcessHandle::destroy);
+        }, "bench-stop"));
         Settings settings = Settings.fromSystemProperties();
         Instant begin = Instant.now();
         Benchmark benchmark = new Benchmark(settings);
@@ -85,6 +95,7 @@ public final class Benchmark {
         LauncherOptions options = LauncherOptions.defaults(settings.root()).withDataDir(dataDir).withFreePorts();
         try (KnotlessSystem system = KnotlessSystem.start(options); Http http = new Http();
              Backlog backlog = new Backlog(system.kafkaBootstrapServers(), http)) {
+            running = system;
             String name = size.name();
             report.add(name, "startup", "start-up to ready" + (firstStart ? " (first start: jars extracted)" : ""),
                     system.startupTime().toMillis() / 1000.0, "s", 30.0, Better.LOWER, false);
@@ -218,6 +229,8 @@ public final class Benchmark {
                     replay.events() + " events in " + Report.number(replay.seconds()) + " s from the first commit, "
                             + Report.number(replay.secondsFromStart()) + " s from the process start" + (replay.finished() ? "" : "; NOT finished"));
             Log.info("stopping Knotless");
+        } finally {
+            running = null;
         }
     }
 

@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -130,7 +131,8 @@ final class Report {
         md.append('\n').append("|---|---|");
         names.forEach(name -> md.append("---|"));
         md.append('\n');
-        List<String> keys = figures.stream().map(Figure::key).distinct().toList();
+        List<String> keys = figures.stream().map(Figure::key).distinct()
+                .sorted(Comparator.comparingInt(Report::rank)).toList();
         for (String key : keys) {
             Figure first = figures.stream().filter(figure -> figure.key().equals(key)).findFirst().orElseThrow();
             md.append("| ").append(first.label()).append(" | ").append(first.target()).append(" |");
@@ -161,6 +163,19 @@ final class Report {
         return md.toString();
     }
 
+    /** The order of the table: the HTTP scenarios as the issue lists them, then freshness, replay, start-up, memory. */
+    private static final List<String> ORDER = List.of("surveys-", "direct-", "gateway-share", "sessions-", "registrations-", "timeline-",
+            "dashboard-", "alerts-", "freshness-", "replay", "startup", "rss-idle", "rss-load");
+
+    private static int rank(String key) {
+        for (int i = 0; i < ORDER.size(); i++) {
+            if (key.startsWith(ORDER.get(i))) {
+                return i;
+            }
+        }
+        return ORDER.size();
+    }
+
     private static String cell(Figure figure) {
         String value = Double.isNaN(figure.value()) ? "n/a" : number(figure.value()) + " " + figure.unit();
         Boolean pass = figure.pass();
@@ -174,7 +189,7 @@ final class Report {
         if (Math.abs(value) >= 100 || value == Math.rint(value)) {
             return String.format(Locale.ROOT, "%,.0f", value);
         }
-        return String.format(Locale.ROOT, "%.1f", value);
+        return String.format(Locale.ROOT, Math.abs(value) < 10 ? "%.2f" : "%.1f", value);
     }
 
     static Map<String, Object> machine() {

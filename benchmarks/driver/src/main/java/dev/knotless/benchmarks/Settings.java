@@ -74,10 +74,10 @@ record Settings(
                 integer("bench.freshness.sample-every", 10),
                 integer("bench.seed.concurrency", 24),
                 Double.parseDouble(property("bench.seed.alert-share", "0.05")),
-                Duration.ofSeconds(integer("bench.seed.timeout", 420)),
-                Duration.ofSeconds(integer("bench.tokens.timeout", 180)),
-                Duration.ofSeconds(integer("bench.catch-up.timeout", 120)),
-                Duration.ofSeconds(integer("bench.replay.timeout", 180)),
+                Duration.ofSeconds(integer("bench.seed.timeout", 300)),
+                Duration.ofSeconds(integer("bench.tokens.timeout", 90)),
+                Duration.ofSeconds(integer("bench.catch-up.timeout", 60)),
+                Duration.ofSeconds(integer("bench.replay.timeout", 120)),
                 property("bench.gatling.java-options", "-Xmx512m -XX:+UseParallelGC"));
     }
 
