@@ -118,6 +118,8 @@ public final class Benchmark {
             List<String> patients = seeder.patients(name + " seed patients", settings.clinic(), size.patients(), settings.seedTimeout());
             Duration left = settings.seedTimeout().minusNanos(System.nanoTime() - seedBegin);
             List<Seeder.Session> sessions = seeder.sessions(name + " seed sessions", patients, size.sessions(), positive(left));
+            // outcomes-service makes the follow-ups from the sessions' events: let it catch up before asking for links.
+            backlog.awaitCaughtUp(name + " seed sessions", services, settings.catchUpTimeout());
             int alertCount = (int) Math.round(sessions.size() * settings.seedAlertShare());
             List<Seeder.Token> alertTokens = seeder.links(name + " seed alert links", sessions.subList(0, alertCount), settings.tokenTimeout());
             long alerts = seeder.alerts(name + " seed alerts", alertTokens, settings.tokenTimeout());

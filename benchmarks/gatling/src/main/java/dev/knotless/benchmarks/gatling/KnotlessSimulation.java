@@ -3,6 +3,7 @@ package dev.knotless.benchmarks.gatling;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.csv;
+import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -38,6 +39,8 @@ public class KnotlessSimulation extends Simulation {
 
     private static final String JSON = "application/json";
     private static final AtomicLong REGISTERED = new AtomicLong();
+    /** Quiet seconds before each scenario but the first: a system that fell behind drains before the next is measured. */
+    private static final long GAP_SECONDS = Long.parseLong(System.getProperty("knotless.gap", "5"));
     /** Gatling's response time of the request, kept for the scenario's histogram (checked first, so kept even when the status check fails). */
     private static final io.gatling.javaapi.core.CheckBuilder RT = io.gatling.javaapi.core.CoreDsl.responseTimeInMillis().saveAs("rt");
 
@@ -68,7 +71,10 @@ public class KnotlessSimulation extends Simulation {
                         return session;
                     });
             populations.add(scenario
-                    .injectOpen(constantUsersPerSec(rate(name)).during(Duration.ofSeconds(duration(name))))
+                    .injectOpen(populations.isEmpty() || GAP_SECONDS == 0
+                            ? new io.gatling.javaapi.core.OpenInjectionStep[] {constantUsersPerSec(rate(name)).during(Duration.ofSeconds(duration(name)))}
+                            : new io.gatling.javaapi.core.OpenInjectionStep[] {nothingFor(Duration.ofSeconds(GAP_SECONDS)),
+                                    constantUsersPerSec(rate(name)).during(Duration.ofSeconds(duration(name)))})
                     .protocols(name.equals("surveys-direct") ? direct : gateway));
         }
         if (populations.isEmpty()) {
