@@ -56,6 +56,10 @@ public class KnotlessSimulation extends Simulation {
         List<PopulationBuilder> populations = new ArrayList<>();
         for (String name : names) {
             Window window = WINDOWS.computeIfAbsent(name, key -> new Window());
+            Load load = load(name);
+            if (load.rate() < 1 || load.seconds() < 1) {
+                continue; // no token for it
+            }
             ScenarioBuilder scenario = scenario(name)
                     .exec(session -> {
                         window.first.accumulateAndGet(System.currentTimeMillis(), Math::min);
@@ -72,9 +76,9 @@ public class KnotlessSimulation extends Simulation {
                     });
             populations.add(scenario
                     .injectOpen(populations.isEmpty() || GAP_SECONDS == 0
-                            ? new io.gatling.javaapi.core.OpenInjectionStep[] {constantUsersPerSec(rate(name)).during(Duration.ofSeconds(duration(name)))}
+                            ? new io.gatling.javaapi.core.OpenInjectionStep[] {constantUsersPerSec(load.rate()).during(Duration.ofSeconds(load.seconds()))}
                             : new io.gatling.javaapi.core.OpenInjectionStep[] {nothingFor(Duration.ofSeconds(GAP_SECONDS)),
-                                    constantUsersPerSec(rate(name)).during(Duration.ofSeconds(duration(name)))})
+                                    constantUsersPerSec(load.rate()).during(Duration.ofSeconds(load.seconds()))})
                     .protocols(name.equals("surveys-direct") ? direct : gateway));
         }
         if (populations.isEmpty()) {
@@ -193,6 +197,38 @@ public class KnotlessSimulation extends Simulation {
                 .shareConnections()
                 .disableWarmUp() // the default warm-up request goes to an outside host: traffic stays on 127.0.0.1
                 .disableCaching();
+    }
+
+    /** Requests per second for whole seconds. */
+    private record Load(double rate, long seconds) {
+    }
+
+    /**
+     * The scenario's load, cut so that it never wants more tokens than its feeder file holds (a
+     * token answers once, and an empty queue feeder would stop the whole run): shorter first, and
+     * when there are fewer tokens than one second's worth, that many in one second.
+     */
+    private Load load(String name) {
+        double rate = rate(name);
+        long seconds = duration(name);
+        String file = switch (name) {
+            case "surveys" -> "tokens-gateway.csv";
+            case "surveys-direct" -> "tokens-direct.csv";
+            default -> null;
+        };
+        if (file == null) {
+            return new Load(rate, seconds);
+        }
+        try (var lines = Files.lines(feeds.resolve(file))) {
+            long tokens = lines.filter(line -> !line.isBlank()).count() - 2; // the header, and one spare for rounding
+            long affordable = (long) Math.floor(tokens / rate);
+            if (affordable >= 1) {
+                return new Load(rate, Math.min(seconds, affordable));
+            }
+            return new Load(Math.max(0, tokens), 1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static double rate(String name) {
