@@ -76,7 +76,8 @@ final class Backlog implements AutoCloseable {
     double outboxPending(List<String> serviceUrls) {
         double pending = 0;
         for (String url : serviceUrls) {
-            Http.Response response = http.get(url + "/actuator/prometheus");
+            // Short: under the old data access the backlog gauge scans, and a slow scrape must not stall the wait.
+            Http.Response response = http.get(url + "/actuator/prometheus", Duration.ofSeconds(5));
             if (response.status() != 200) {
                 return Double.NaN;
             }

@@ -64,6 +64,7 @@ public final class Benchmark {
                     report.note(size.name() + ": the run stopped early: " + e.getMessage());
                     e.printStackTrace();
                 }
+                report.write(settings.out()); // what is measured so far survives a later Ctrl-C
             }
         } finally {
             report.header("took", Duration.between(begin, Instant.now()).toSeconds() + " s");

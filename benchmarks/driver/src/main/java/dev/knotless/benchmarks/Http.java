@@ -46,6 +46,10 @@ final class Http implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
+    Response get(String url, Duration timeout) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET());
+    }
+
     Response post(String url, String body) {
         return send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json")
@@ -54,7 +58,11 @@ final class Http implements AutoCloseable {
 
     private Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
+            HttpRequest built = request.build();
+            if (built.timeout().isEmpty()) {
+                built = HttpRequest.newBuilder(built, (name, value) -> true).timeout(Duration.ofSeconds(30)).build();
+            }
+            HttpResponse<String> response = client.send(built,
                     HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body());
         } catch (IOException e) {
