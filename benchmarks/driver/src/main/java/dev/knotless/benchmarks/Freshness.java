@@ -86,9 +86,13 @@ final class Freshness {
         double seconds = (System.nanoTime() - start) / 1e9;
         var a = answers.getIntervalHistogram();
         var f = freshness.getIntervalHistogram();
+        // An empty histogram answers 0 for every percentile: no measurement must not read as a pass.
+        boolean answered = a.getTotalCount() > 0;
+        boolean seen = f.getTotalCount() > 0;
         return new Result(tokens.size(), created.get(), errors.get(), sampled.get(), found.get(), seconds,
-                a.getValueAtPercentile(50) / 1000.0, a.getValueAtPercentile(99) / 1000.0,
-                f.getValueAtPercentile(50) / 1000.0, f.getValueAtPercentile(99) / 1000.0, f.getMaxValue() / 1000.0);
+                answered ? a.getValueAtPercentile(50) / 1000.0 : Double.NaN, answered ? a.getValueAtPercentile(99) / 1000.0 : Double.NaN,
+                seen ? f.getValueAtPercentile(50) / 1000.0 : Double.NaN, seen ? f.getValueAtPercentile(99) / 1000.0 : Double.NaN,
+                seen ? f.getMaxValue() / 1000.0 : Double.NaN);
     }
 
     /** The nano time of the first poll whose timeline holds the answer's soreness point, or 0 when it did not appear in time. */
