@@ -110,8 +110,12 @@ final class GatlingRun {
             long ok = w.path("ok").asLong();
             long ko = w.path("ko").asLong();
             double seconds = Math.max(0.001, (w.path("last").asLong() - w.path("first").asLong()) / 1000.0);
-            stats.put(entry.getKey(), new Stats(entry.getKey(), ok + ko, ok, ko, w.path("p50").asDouble(), w.path("p95").asDouble(),
-                    w.path("p99").asDouble(), w.path("max").asDouble(), w.path("mean").asDouble(), seconds, ok / seconds));
+            // Percentiles are over every response, failures included (a timeout counts as its 10 s); with no
+            // successful answer at all there is no latency to speak of, and a fast error must not pass.
+            double nan = Double.NaN;
+            stats.put(entry.getKey(), new Stats(entry.getKey(), ok + ko, ok, ko, ok == 0 ? nan : w.path("p50").asDouble(),
+                    ok == 0 ? nan : w.path("p95").asDouble(), ok == 0 ? nan : w.path("p99").asDouble(), w.path("max").asDouble(),
+                    w.path("mean").asDouble(), seconds, ok / seconds));
         }
         return stats;
     }
