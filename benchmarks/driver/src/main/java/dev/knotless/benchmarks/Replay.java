@@ -1,0 +1,109 @@
+package dev.knotless.benchmarks;
+
+import dev.knotless.launcher.KnotlessSystem;
+import dev.knotless.launcher.Service;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Replay: a second, fresh outcomes-service (the same jar the launcher runs) with a new database
+ * and a new consumer group, reading the three topics from the beginning and rebuilding every read
+ * model; timed until its consumer lag is zero. Its producer points at a closed port on 127.0.0.1 so
+ * that what it stages in its outboxes is never published: the running system sees nothing of it.
+ */
+final class Replay {
+
+    record Result(long events, double seconds, double secondsFromStart, double eventsPerSecond, boolean finished) {
+    }
+
+    private Replay() {
+    }
+
+    static Result measure(KnotlessSystem system, Backlog backlog, Http http, String name, Duration timeout) {
+        long events = backlog.events(Backlog.TOPICS);
+        String group = "outcomes-replay-" + name + "-" + System.currentTimeMillis();
+        Path jar = system.options().dataDir().resolve("jars").resolve("outcomes-service").resolve("outcomes-service.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("No prepared outcomes-service jar at " + jar);
+        }
+        int port = freePort();
+        Path log = system.options().logDir().resolve("outcomes-replay-" + name + ".log");
+        List<String> command = new ArrayList<>(List.of(system.options().java().toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(system.options().root().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("SERVER_PORT", String.valueOf(port));
+        builder.environment().put("MONGODB_URI", system.storeUri() + "/knotless-outcomes-replay-" + name);
+        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", system.kafkaBootstrapServers());
+        builder.environment().put("SPRING_KAFKA_CONSUMER_GROUP_ID", group);
+        builder.environment().put("SPRING_KAFKA_PRODUCER_BOOTSTRAP_SERVERS", "127.0.0.1:" + freePort());
+        builder.environment().put("SURVEY_BASE_URL", system.gatewayUrl());
+        Log.info("replay: a fresh outcomes-service (group %s) reads %d events from the beginning", group, events);
+        long begin = System.nanoTime();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start the replaying outcomes-service", e);
+        }
+        try {
+            long deadline = begin + timeout.toNanos();
+            long consuming = 0;
+            long nextReport = begin + TimeUnit.SECONDS.toNanos(5);
+            while (System.nanoTime() < deadline && process.isAlive()) {
+                long lag = backlog.lag(group, Backlog.TOPICS);
+                long now = System.nanoTime();
+                if (consuming == 0 && lag < events) {
+                    consuming = now; // the first commit: reading has begun
+                }
+                if (lag == 0) {
+                    // From the first committed offset: the JVM's start-up is not replay.
+                    double seconds = (now - consuming) / 1e9;
+                    double rate = events / Math.max(seconds, 0.001);
+                    return new Result(events, seconds, (now - begin) / 1e9, rate, true);
+                }
+                if (now > nextReport) {
+                    nextReport += TimeUnit.SECONDS.toNanos(5);
+                    Log.info("replay: %s events left after %.0f s", lag == Long.MAX_VALUE ? "?" : lag, (now - begin) / 1e9);
+                }
+                Seeder.pause(100);
+            }
+            long lag = backlog.lag(group, Backlog.TOPICS);
+            long done = lag == Long.MAX_VALUE ? 0 : events - lag;
+            double seconds = consuming == 0 ? timeout.toSeconds() : (System.nanoTime() - consuming) / 1e9;
+            Log.info("replay: not finished (%s)", process.isAlive() ? "timed out" : "the process stopped, see " + log);
+            return new Result(events, seconds, (System.nanoTime() - begin) / 1e9, done / Math.max(seconds, 0.001), false);
+        } finally {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String url(KnotlessSystem system, Service service) {
+        return "http://127.0.0.1:" + system.options().ports().of(service);
+    }
+}

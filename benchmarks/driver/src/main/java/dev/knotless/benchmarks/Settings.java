@@ -1,0 +1,97 @@
+package dev.knotless.benchmarks;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every knob of a run, from system properties ({@code -Dbench.<name>=...}, which benchmarks/run
+ * passes through). Defaults are the issue's target rates with short durations, so that both sizes
+ * fit in about 15 minutes on a 2-core machine.
+ */
+record Settings(
+        Path root,
+        Path out,
+        List<Size> sizes,
+        String clinic,
+        String fodderClinic,
+        Map<String, Load> loads,
+        Load freshness,
+        int freshnessSampleEvery,
+        int seedConcurrency,
+        double seedAlertShare,
+        Duration seedTimeout,
+        Duration tokenTimeout,
+        Duration catchUpTimeout,
+        Duration replayTimeout,
+        String gatlingJavaOptions) {
+
+    /** A data size: patients of one clinic and needling sessions spread over them (two follow-ups each). */
+    record Size(String name, int patients, int sessions) {
+    }
+
+    /** An open-model load: requests per second for a number of seconds. */
+    record Load(double rate, int seconds) {
+        long requests() {
+            return Math.round(rate * seconds);
+        }
+    }
+
+    /** The HTTP scenarios Gatling runs, in this order: reads on the seeded data first, then the writes. */
+    static final List<String> BEFORE_TOKENS = List.of("timeline", "dashboard", "alerts", "registrations", "sessions");
+    static final List<String> SURVEYS = List.of("surveys", "surveys-direct");
+
+    static Settings fromSystemProperties() {
+        Path root = Path.of(property("bench.root", System.getProperty("user.dir"))).toAbsolutePath().normalize();
+        Map<String, Load> loads = new LinkedHashMap<>();
+        loads.put("timeline", load("timeline", 500, 20));
+        loads.put("dashboard", load("dashboard", 100, 20));
+        loads.put("alerts", load("alerts", 100, 20));
+        loads.put("registrations", load("registrations", 200, 20));
+        loads.put("sessions", load("sessions", 500, 20));
+        loads.put("surveys", load("surveys", 1000, 20));
+        loads.put("surveys-direct", load("surveys-direct", 1000, 10));
+        List<Size> sizes = Arrays.stream(property("bench.sizes", "small,large").split(","))
+                .map(String::trim)
+                .filter(name -> !name.isEmpty())
+                .map(name -> switch (name) {
+                    case "small" -> new Size("small", integer("bench.small.patients", 50), integer("bench.small.sessions", 500));
+                    case "large" -> new Size("large", integer("bench.large.patients", 2000), integer("bench.large.sessions", 50_000));
+                    default -> throw new IllegalArgumentException("bench.sizes: unknown size '" + name + "' (small, large)");
+                })
+                .toList();
+        return new Settings(
+                root,
+                Path.of(property("bench.out", root.resolve("target/benchmarks").toString())).toAbsolutePath(),
+                sizes,
+                property("bench.clinic", "bench-clinic"),
+                property("bench.fodder-clinic", "bench-fodder"),
+                loads,
+                load("freshness", 500, 10),
+                integer("bench.freshness.sample-every", 10),
+                integer("bench.seed.concurrency", 24),
+                Double.parseDouble(property("bench.seed.alert-share", "0.05")),
+                Duration.ofSeconds(integer("bench.seed.timeout", 300)),
+                Duration.ofSeconds(integer("bench.tokens.timeout", 90)),
+                Duration.ofSeconds(integer("bench.catch-up.timeout", 60)),
+                Duration.ofSeconds(integer("bench.replay.timeout", 120)),
+                property("bench.gatling.java-options", "-Xmx512m -XX:+UseParallelGC"));
+    }
+
+    private static Load load(String name, double rate, int seconds) {
+        return new Load(Double.parseDouble(property("bench." + name + ".rate", String.valueOf(rate))),
+                integer("bench." + name + ".duration", seconds));
+    }
+
+    private static String property(String name, String byDefault) {
+        String value = System.getProperty(name);
+        return value == null || value.isBlank() ? byDefault : value.trim();
+    }
+
+    private static int integer(String name, int byDefault) {
+        return Integer.parseInt(property(name, String.valueOf(byDefault)));
+    }
+}
