@@ -173,7 +173,10 @@ public final class Benchmark {
                     report.note(name + ": the survey scenarios need " + needed + " open follow-ups; " + fodderNeeded
                             + " come from sessions recorded for clinic " + settings.fodderClinic() + " just before them");
                     long fodderBegin = System.nanoTime();
-                    List<String> fodderPatients = seeder.patients(name + " fodder patients", settings.fodderClinic(), 20, settings.tokenTimeout());
+                    // About 10 sessions a patient, as in a course of treatment: a patient with thousands would make every
+                    // event rewrite a timeline of megabytes, which measures nothing a clinic sees.
+                    int fodderPatientCount = (int) Math.max(20, fodderNeeded / 10);
+                    List<String> fodderPatients = seeder.patients(name + " fodder patients", settings.fodderClinic(), fodderPatientCount, settings.tokenTimeout());
                     backlog.awaitCaughtUp(name + " fodder patients", services, settings.catchUpTimeout());
                     pool.addAll(seeder.sessions(name + " fodder sessions", fodderPatients, fodderNeeded,
                             positive(settings.tokenTimeout().minusNanos(System.nanoTime() - fodderBegin))));

@@ -52,8 +52,8 @@ record Settings(
         loads.put("alerts", load("alerts", 100, 20));
         loads.put("registrations", load("registrations", 200, 20));
         loads.put("sessions", load("sessions", 500, 20));
-        loads.put("surveys", load("surveys", 1000, 20));
-        loads.put("surveys-direct", load("surveys-direct", 1000, 10));
+        loads.put("surveys", load("surveys", 1000, 10));
+        loads.put("surveys-direct", load("surveys-direct", 1000, 5));
         List<Size> sizes = Arrays.stream(property("bench.sizes", "small,large").split(","))
                 .map(String::trim)
                 .filter(name -> !name.isEmpty())
