@@ -25,13 +25,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess {
 
-    /**
-     * Small heaps and the serial collector: four JVMs share a 2-core machine. The full tiered JIT
-     * (no {@code TieredStopAtLevel=1}): C1 alone starts a little sooner but gives up the
-     * optimising compiler a steady load needs; the class-data archive keeps the start short.
-     */
+    /** Small heaps and a quick-starting JIT: four JVMs share a developer's machine. */
     static final List<String> JVM_OPTIONS = List.of(
-            "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+            "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
     private static final int LOG_LINES_ON_FAILURE = 40;
