@@ -50,8 +50,8 @@ import org.springframework.web.client.RestClient;
  * the read-model documents the events would have built. A count that grows with the data is a scan.
  *
  * <p>Runs inside the embedded contract's Spring context (as a {@code @Nested} class there), after
- * the contract, once the store is quiet. The outbox relay is stopped while it measures (it scans
- * for staged events after each save, which is its own business, not the operation's); each figure
+ * the contract, once the store is quiet. The outbox relay is stopped while it measures (it reads
+ * the documents each save hands it, which is its own business, not the operation's); each figure
  * is the smallest of a few runs, as the follow-up sweep may pass by.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

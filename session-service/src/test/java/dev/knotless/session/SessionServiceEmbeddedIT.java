@@ -130,7 +130,7 @@ class SessionServiceEmbeddedIT extends SessionServiceContract {
         return reads;
     }
 
-    /** Stops the relay (its passes read whole collections for now) and pauses the event listeners. */
+    /** Stops the relay (its passes read what saves hand it, not the operation's business) and pauses the event listeners. */
     private void quiet() {
         relay.stop();
         listeners.getListenerContainers().forEach(MessageListenerContainer::pause);

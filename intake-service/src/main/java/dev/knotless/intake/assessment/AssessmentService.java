@@ -14,12 +14,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
+import dev.knotless.platform.store.ChildrenByIds;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -84,14 +81,8 @@ public class AssessmentService {
         if (ids.isEmpty()) {
             return List.of();
         }
-        Map<String, AssessmentDocument> found = assessments.findAllById(ids).stream()
-                .filter(assessment -> assessment.patientId.equals(patientId.toString()))
-                .collect(Collectors.toMap(assessment -> assessment.assessmentId, Function.identity()));
-        // In the order the ids were added, then sorted (stably): equal times keep the order they were recorded in.
-        return ids.stream()
-                .map(found::get)
-                .filter(Objects::nonNull)
-                .sorted(ASSESSMENT_ORDER)
+        return ChildrenByIds.inOrder(ids, assessments.findAllById(ids), assessment -> assessment.assessmentId,
+                        assessment -> assessment.patientId.equals(patientId.toString()), ASSESSMENT_ORDER).stream()
                 .map(AssessmentDocument::toView)
                 .toList();
     }

@@ -1,8 +1,6 @@
 package dev.knotless.outcomes.dashboard;
 
 import dev.knotless.events.EventEnvelope;
-import dev.knotless.events.EventPayload;
-import dev.knotless.events.Vocabulary.Checkpoint;
 import dev.knotless.events.Vocabulary.FollowUpStatus;
 import dev.knotless.outcomes.followup.FollowUp;
 import dev.knotless.outcomes.followup.FollowUpRepository;
@@ -63,15 +61,8 @@ public class DashboardProjector implements ClinicFiguresSink {
 
     // ---------------------------------------------------------------- follow-ups
 
-    /** Both follow-ups of the session, as the scheduler just stored them. */
-    public void onSessionRecorded(EventPayload.SessionRecorded session) {
-        var ids = List.of(FollowUp.idOf(session.sessionId(), Checkpoint.H24).toString(),
-                FollowUp.idOf(session.sessionId(), Checkpoint.H48).toString());
-        followUps.findAllById(ids).forEach(this::sync);
-    }
-
-    /** Brings the day figures in line with the follow-up document as stored; idempotent. */
-    void sync(FollowUp followUp) {
+    /** Brings the day figures in line with the follow-up document as stored (the scheduler hands over what it stored); idempotent. */
+    public void sync(FollowUp followUp) {
         sync(followUp, followUp.status(), followUp.answers() == null ? null : followUp.answers().soreness());
     }
 

@@ -43,7 +43,8 @@ public class FollowUpScheduler {
         this.clock = clock;
     }
 
-    public void onSessionRecorded(EventEnvelope event, SessionRecorded session) {
+    /** Creates the session's follow-ups; returns both as stored (read back only when a redelivery finds them already there). */
+    public List<FollowUp> onSessionRecorded(EventEnvelope event, SessionRecorded session) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<Technique> techniques = session.needling() == null ? List.of()
                 : session.needling().stream().map(NeedlingSite::technique).filter(t -> t != null).distinct().sorted().toList();
@@ -54,17 +55,20 @@ public class FollowUpScheduler {
                     session.endedAt(), techniques, window));
         }
         schedule.add(created, now);
+        var stored = new ArrayList<FollowUp>();
         // H24 first (Checkpoint order): the H48 follow-up looks its sibling up when it is created already missed.
         for (FollowUp followUp : created) {
             var checkpoint = followUp.checkpoint();
             lifecycle.advance(followUp, now);
             try {
-                followUps.insert(followUp);
+                stored.add(followUps.insert(followUp));
                 log.info("Follow-up {} {} of session {} created as {} (eventId {})", followUp.id(), checkpoint, session.sessionId(),
                         followUp.status(), event.eventId());
             } catch (DuplicateKeyException alreadyCreated) {
                 log.debug("Follow-up {} of session {} already exists (eventId {})", checkpoint, session.sessionId(), event.eventId());
+                followUps.findById(followUp.id().toString()).ifPresent(stored::add);
             }
         }
+        return stored;
     }
 }

@@ -47,8 +47,7 @@ class OutcomesEventListener {
         log.debug("Handling {} {} of patient {}", event.type().wireName(), event.eventId(), event.patientId());
         switch (event.payload()) {
             case EventPayload.SessionRecorded session -> {
-                followUps.onSessionRecorded(event, session);
-                dashboard.onSessionRecorded(session);
+                followUps.onSessionRecorded(event, session).forEach(dashboard::sync);
             }
             case EventPayload.AlertRaised raised -> alerts.onAlertRaised(event, raised);
             case EventPayload.AlertAcknowledged acknowledged -> alerts.onAlertAcknowledged(event, acknowledged);

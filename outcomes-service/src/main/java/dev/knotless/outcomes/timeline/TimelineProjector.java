@@ -1,6 +1,9 @@
 package dev.knotless.outcomes.timeline;
 
 import dev.knotless.events.EventEnvelope;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,24 +45,14 @@ public class TimelineProjector {
     }
 
     public void apply(EventEnvelope event) {
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            var timeline = timelines.findById(event.patientId().toString())
-                    .orElseGet(() -> Timeline.start(event.patientId(), event.clinicId()));
+        update(event.patientId(), null, () -> Timeline.start(event.patientId(), event.clinicId()), timeline -> {
             if (!timeline.apply(event)) {
                 log.debug("Event {} already on the timeline of patient {}", event.eventId(), event.patientId());
-                handOver(timeline);
-                return;
+                return false;
             }
             timeline.queueFigureChanges(mcid);
-            try {
-                handOver(timelines.save(timeline));
-                return;
-            } catch (OptimisticLockingFailureException | DuplicateKeyException changedMeanwhile) {
-                log.debug("Timeline of patient {} changed meanwhile, applying event {} again", event.patientId(), event.eventId());
-            }
-        }
-        throw new IllegalStateException("The timeline of patient " + event.patientId() + " kept changing while applying event "
-                + event.eventId() + "; the consumer retries");
+            return true;
+        }, "applying event " + event.eventId());
     }
 
     /**
@@ -69,15 +62,23 @@ public class TimelineProjector {
      * Idempotent: once queued, the difference is gone, and the hand-over's updates are conditional.
      */
     public void catchUpFigures(Timeline timeline) {
+        update(timeline.patientId(), timeline, null, stored -> stored.queueFigureChanges(mcid), "catching up its figures");
+    }
+
+    /**
+     * Changes a patient's timeline under its version and hands its queued figure changes over: read
+     * (or {@code first} on the first try; {@code absent} makes one when there is none, or nothing is
+     * done), {@code change} (false: nothing to save, hand over what is queued), save, retried when a
+     * concurrent write got there first.
+     */
+    private void update(UUID patientId, Timeline first, Supplier<Timeline> absent, Predicate<Timeline> change, String doing) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            if (attempt > 1) {
-                var fresh = timelines.findById(timeline.patientId().toString());
-                if (fresh.isEmpty()) {
-                    return;
-                }
-                timeline = fresh.get();
+            Timeline timeline = attempt == 1 && first != null ? first
+                    : timelines.findById(patientId.toString()).orElseGet(() -> absent == null ? null : absent.get());
+            if (timeline == null) {
+                return;
             }
-            if (!timeline.queueFigureChanges(mcid)) {
+            if (!change.test(timeline)) {
                 handOver(timeline);
                 return;
             }
@@ -85,10 +86,10 @@ public class TimelineProjector {
                 handOver(timelines.save(timeline));
                 return;
             } catch (OptimisticLockingFailureException | DuplicateKeyException changedMeanwhile) {
-                log.debug("Timeline of patient {} changed meanwhile, catching up its figures again", timeline.patientId());
+                log.debug("Timeline of patient {} changed meanwhile while {}; trying again", patientId, doing);
             }
         }
-        throw new IllegalStateException("The timeline of patient " + timeline.patientId() + " kept changing while catching up its figures");
+        throw new IllegalStateException("The timeline of patient " + patientId + " kept changing while " + doing + "; the consumer retries");
     }
 
     private void handOver(Timeline timeline) {

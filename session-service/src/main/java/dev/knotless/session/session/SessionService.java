@@ -13,13 +13,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import dev.knotless.platform.store.ChildrenByIds;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -108,14 +105,8 @@ class SessionService {
         if (ids.isEmpty()) {
             return List.of();
         }
-        Map<String, SessionDocument> found = sessions.findAllById(ids).stream()
-                .filter(session -> session.patientId.equals(patientId.toString()))
-                .collect(Collectors.toMap(session -> session.sessionId, Function.identity()));
-        // In the order the ids were added, then sorted (stably): equal times keep the order they were recorded in.
-        return ids.stream()
-                .map(found::get)
-                .filter(Objects::nonNull)
-                .sorted(SESSION_ORDER)
+        return ChildrenByIds.inOrder(ids, sessions.findAllById(ids), session -> session.sessionId,
+                        session -> session.patientId.equals(patientId.toString()), SESSION_ORDER).stream()
                 .map(SessionDocument::toView)
                 .toList();
     }
