@@ -1,5 +1,6 @@
 package dev.knotless.embeddedstore;
 
+import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.aggregation.Aggregation;
@@ -82,7 +83,7 @@ public class KeyedH2Backend extends H2Backend {
             if (command.equalsIgnoreCase("aggregate") && query.get(command) instanceof String collectionName
                     && query.get("pipeline") instanceof List<?> stages && !stages.isEmpty()
                     && stages.get(0) instanceof Document first && first.get("$match") instanceof Document match) {
-                de.bwaldvogel.mongo.MongoCollection<Object> collection = resolveCollection(collectionName, false);
+                MongoCollection<Object> collection = resolveCollection(collectionName, false);
                 if (collection instanceof KeyedCollection keyed && KeyedPlan.of(keyed.getIndexes(), match) != null) {
                     Aggregation aggregation = Aggregation.fromPipeline(Aggregation.parse(query.get("pipeline")), databaseResolver, this,
                             collection, oplog);
@@ -100,9 +101,9 @@ public class KeyedH2Backend extends H2Backend {
         }
 
         @Override
-        protected de.bwaldvogel.mongo.MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             String fullCollectionName = getFullCollectionNamespace(collectionName);
-            MVMap<Object, de.bwaldvogel.mongo.bson.Document> dataMap = getMvStore().openMap(DATABASES_PREFIX + fullCollectionName);
+            MVMap<Object, Document> dataMap = getMvStore().openMap(DATABASES_PREFIX + fullCollectionName);
             MVMap<String, Object> metaMap = getMvStore().openMap(META_PREFIX + fullCollectionName);
             return new KeyedCollection(this, collectionName, options, dataMap, metaMap);
         }

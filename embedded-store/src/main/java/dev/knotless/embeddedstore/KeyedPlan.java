@@ -3,7 +3,9 @@ package dev.knotless.embeddedstore;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.bson.Document;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Picks the unique index that can serve a filter, and the part of the filter it serves.
@@ -49,13 +51,13 @@ record KeyedPlan<P>(Index<P> index, Document keyFilter) {
      */
     private static Document conjuncts(Document filter) {
         Document conditions = new Document();
-        java.util.Set<String> repeated = new java.util.HashSet<>();
+        Set<String> repeated = new HashSet<>();
         collect(filter, conditions, repeated);
         repeated.forEach(conditions::remove);
         return conditions;
     }
 
-    private static void collect(Document filter, Document conditions, java.util.Set<String> repeated) {
+    private static void collect(Document filter, Document conditions, Set<String> repeated) {
         for (var entry : filter.entrySet()) {
             if (entry.getKey().equals("$and") && entry.getValue() instanceof List<?> branches) {
                 for (Object branch : branches) {
