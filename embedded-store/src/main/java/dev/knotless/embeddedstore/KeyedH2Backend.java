@@ -2,26 +2,31 @@ package dev.knotless.embeddedstore;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
-import de.bwaldvogel.mongo.backend.DatabaseResolver;
-import de.bwaldvogel.mongo.backend.aggregation.Aggregation;
-import de.bwaldvogel.mongo.oplog.Oplog;
-import io.netty.channel.Channel;
-import java.util.stream.StreamSupport;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.aggregation.Aggregation;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
 /**
- * mongo-java-server's H2 backend, with two changes: a filter that names every key of a unique index
- * by equality or {@code $in} is served from that index whatever else it asks ({@link KeyedPlan}),
- * and the documents each query examines are counted ({@link #documentsExamined()}).
+ * mongo-java-server's H2 backend, with these changes: a filter that names every key of a unique index
+ * by equality or {@code $in} is served from that index whatever else it asks ({@link KeyedPlan});
+ * the documents each query examines are counted ({@link #documentsExamined()}); unique indexes
+ * order their keys without Java serialization ({@link KeyOrder}); and collections do not keep a
+ * data-size figure, which cost two BSON encodings of the whole document and a write on every update.
  *
  * <p>Non-unique indexes stay ignored, as mongo-java-server ignores them: a query by any other field
  * still reads its whole collection, which is why every hot path of Knotless is a lookup by key.
@@ -35,6 +40,11 @@ public class KeyedH2Backend extends H2Backend {
     // Map names of mongo-java-server's H2Database (package-private there): the file format must not change.
     private static final String DATABASES_PREFIX = "databases.";
     private static final String META_PREFIX = "meta.";
+    private static final String INDEX_INFIX = "._index_";
+    // Index maps ordered by KeyOrder carry this suffix. A store written before them has its index maps
+    // (in H2's serialized-bytes order) under the plain name: those are removed, and the new, empty maps are
+    // filled from the documents when the collection adds the index, as mongo-java-server does for a new index.
+    private static final String KEY_ORDER_SUFFIX = "#keyOrder";
 
     private volatile DocumentsExamined examined;
 
@@ -101,6 +111,23 @@ public class KeyedH2Backend extends H2Backend {
         }
 
         @Override
+        protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+            String plainName = getFullCollectionNamespace(collectionName) + INDEX_INFIX + indexName;
+            if (getMvStore().hasMap(plainName)) {
+                getMvStore().removeMap(plainName);
+            }
+            MVMap<KeyValue, Object> map = getMvStore().openMap(plainName + KEY_ORDER_SUFFIX,
+                    new MVMap.Builder<KeyValue, Object>().keyType(new KeyOrder()));
+            return new KeyedUniqueIndex(map, indexName, keys, sparse);
+        }
+
+        @Override
+        protected void dropIndex(MongoCollection<Object> collection, String indexName) {
+            super.dropIndex(collection, indexName);
+            getMvStore().removeMap(getFullCollectionNamespace(collection.getCollectionName()) + INDEX_INFIX + indexName + KEY_ORDER_SUFFIX);
+        }
+
+        @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             String fullCollectionName = getFullCollectionNamespace(collectionName);
             MVMap<Object, Document> dataMap = getMvStore().openMap(DATABASES_PREFIX + fullCollectionName);
@@ -114,6 +141,12 @@ public class KeyedH2Backend extends H2Backend {
         KeyedCollection(MongoDatabase database, String collectionName, CollectionOptions options,
                         MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap) {
             super(database, collectionName, options, dataMap, metaMap, getCursorRegistry());
+        }
+
+        /** Nothing here asks for a collection's data size; keeping it re-encoded every updated document twice. */
+        @Override
+        protected boolean tracksDataSize() {
+            return false;
         }
 
         @Override

@@ -10,6 +10,10 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import java.util.UUID;
+import com.mongodb.MongoWriteException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,5 +135,89 @@ class KeyedH2BackendTest {
         } finally {
             secondServer.shutdownNow();
         }
+    }
+
+    @Test
+    void aStoreWrittenByThePlainH2BackendIsReadByKeyAfterTheUpgrade(@TempDir Path dir) {
+        // The plain backend keeps its index maps in another order (serialized bytes): they are rebuilt on the first open.
+        String file = dir.resolve("store.mv.db").toString();
+        MongoServer old = new MongoServer(new H2Backend(file));
+        InetSocketAddress address = old.bind();
+        UUID uuid = UUID.randomUUID();
+        try (MongoClient c = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+            var coll = c.getDatabase(DB).getCollection("items");
+            coll.createIndex(Indexes.ascending("tokenHash"), new IndexOptions().unique(true).sparse(true));
+            List<Document> batch = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                batch.add(new Document("_id", "item-" + i).append("tokenHash", "hash-" + i));
+            }
+            coll.insertMany(batch);
+            c.getDatabase(DB).getCollection("numbers").insertMany(List.of(new Document("_id", 7), new Document("_id", 42L),
+                    new Document("_id", uuid.toString()).append("kind", "string")));
+        }
+        old.shutdownNow();
+
+        KeyedH2Backend upgraded = new KeyedH2Backend(file);
+        assertThat(upgraded.getMvStore().getMapNames()).noneMatch(name -> name.contains("._index_") && !name.endsWith("#keyOrder"));
+        MongoServer server = new MongoServer(upgraded);
+        InetSocketAddress again = server.bind();
+        try (MongoClient c = MongoClients.create("mongodb://127.0.0.1:" + again.getPort())) {
+            var coll = c.getDatabase(DB).getCollection("items");
+            long before = upgraded.documentsExamined().in(DB);
+            assertThat(coll.find(Filters.eq("_id", "item-321")).first()).containsEntry("tokenHash", "hash-321");
+            assertThat(coll.find(Filters.eq("tokenHash", "hash-17")).first()).containsEntry("_id", "item-17");
+            assertThat(upgraded.documentsExamined().in(DB) - before).as("both served by their index").isEqualTo(2);
+            assertThatThrownBy(() -> coll.insertOne(new Document("_id", "item-5"))).isInstanceOf(MongoWriteException.class)
+                    .hasMessageContaining("duplicate key");
+            assertThatThrownBy(() -> coll.insertOne(new Document("_id", "new").append("tokenHash", "hash-5")))
+                    .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
+            var numbers = c.getDatabase(DB).getCollection("numbers");
+            assertThat(numbers.find(Filters.eq("_id", 42L)).first()).isNotNull();
+            assertThat(numbers.find(Filters.eq("_id", 7)).first()).isNotNull();
+            assertThat(numbers.find(Filters.eq("_id", uuid.toString())).first()).containsEntry("kind", "string");
+        } finally {
+            server.shutdownNow();
+        }
+    }
+
+    @Test
+    void aDroppedCollectionOrIndexLeavesNoKeysBehind() {
+        seed(50);
+        items.drop();
+        items.insertOne(new Document("_id", "item-3").append("tokenHash", "hash-0"));
+        assertThat(items.find(Filters.eq("_id", "item-3")).first()).isNotNull();
+        assertThat(items.find(Filters.eq("_id", "item-4")).first()).isNull();
+
+        items.createIndex(Indexes.ascending("tokenHash"), new IndexOptions().unique(true).sparse(true).name("byToken"));
+        items.dropIndex("byToken");
+        assertThat(backend.getMvStore().getMapNames()).noneMatch(name -> name.contains("byToken"));
+        items.insertOne(new Document("_id", "other").append("tokenHash", "hash-0"));
+        assertThat(items.countDocuments()).isEqualTo(2);
+    }
+
+    @Test
+    void keysOfEveryKindAreFoundAmongManyInAnUpdateHeavyCollection() {
+        List<Object> ids = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            ids.add(switch (i % 4) {
+                case 0 -> "s-" + i;
+                case 1 -> (long) i;
+                case 2 -> new org.bson.types.ObjectId();
+                default -> new Document("clinic", "c-" + (i % 7)).append("n", i);
+            });
+        }
+        var mixed = client.getDatabase(DB).getCollection("mixed");
+        for (Object id : ids) {
+            mixed.insertOne(new Document("_id", id).append("count", 0));
+        }
+        for (int round = 0; round < 3; round++) {
+            for (Object id : ids) {
+                assertThat(mixed.updateOne(Filters.eq("_id", id), Updates.inc("count", 1)).getModifiedCount()).isEqualTo(1);
+            }
+        }
+        for (Object id : ids) {
+            assertThat(mixed.find(Filters.eq("_id", id)).first()).as("%s", id).containsEntry("count", 3);
+        }
+        assertThat(mixed.countDocuments()).isEqualTo(300);
     }
 }
