@@ -42,11 +42,14 @@ class OutcomesServiceContainersIT extends OutcomesServiceContract {
     @Test
     void theReadModelFiltersAreServedByTheIdIndex() {
         mongo.getCollection("clinicAlerts").insertOne(new Document("_id", "clinic-explain").append("open", new Document()));
-        mongo.getCollection("clinicDays").insertOne(new Document("_id", "clinic-explain|2026-11-30").append("fu", new Document()));
+        mongo.getCollection("clinicDays").insertOne(new Document("_id", "clinic-explain|2026-11-30").append("inflight", new Document()));
 
         QueryPlans.assertServedById(mongo, "clinicAlerts", new Document("_id", "clinic-explain").append("open.a1", new Document("$exists", false)));
         QueryPlans.assertServedById(mongo, "clinicAlerts", new Document("_id", "clinic-explain").append("acknowledged.id", new Document("$ne", "a1")));
-        QueryPlans.assertServedById(mongo, "clinicDays", new Document("_id", "clinic-explain|2026-11-30").append("fu.f1", new Document("$nin", List.of("C", "M"))));
+        QueryPlans.assertServedById(mongo, "clinicDays", new Document("_id", "clinic-explain|2026-11-30")
+                .append("inflight.P.f1", new Document("$exists", false)).append("inflight.C.f1", new Document("$exists", false)));
+        QueryPlans.assertServedById(mongo, FollowUp.COLLECTION, new Document("_id", new Document("$in", List.of("f1", "f2")))
+                .append("dayCounted", null));
         QueryPlans.assertServedById(mongo, "clinicDays", new Document("_id", new Document("$in", List.of("clinic-explain|2026-11-29", "clinic-explain|2026-11-30"))));
         QueryPlans.assertServedById(mongo, "timelines", new Document("_id", "patient-explain"));
     }

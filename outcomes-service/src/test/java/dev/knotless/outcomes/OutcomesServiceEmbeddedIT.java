@@ -1,6 +1,7 @@
 package dev.knotless.outcomes;
 
 import dev.knotless.outcomes.dashboard.ClinicReadModelsBackfillContract;
+import dev.knotless.outcomes.dashboard.DashboardProjectorContract;
 import dev.knotless.outcomes.followup.FollowUpDocumentReads;
 import dev.knotless.outcomes.followup.FollowUpScheduleContract;
 import dev.knotless.testsupport.EmbeddedInfrastructure;
@@ -27,6 +28,11 @@ class OutcomesServiceEmbeddedIT extends OutcomesServiceContract {
 
     @Nested
     class FollowUpScheduleInTheStore extends FollowUpScheduleContract {
+    }
+
+    /** The day figures of follow-ups: once per transition, of bounded size. */
+    @Nested
+    class ClinicDayFigures extends DashboardProjectorContract {
     }
 
     /** A store from before the clinic read models, rebuilt at start-up. */

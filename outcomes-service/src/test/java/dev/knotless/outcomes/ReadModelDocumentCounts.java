@@ -150,6 +150,8 @@ abstract class ReadModelDocumentCounts {
                 UUID.fromString(s.patients().get(10 + i)), s.clinicId(), session()))));
         counts.put("dashboard: FollowUpMissed", min(i -> () -> dashboardProjector.onFollowUp(event(s, null),
                 UUID.fromString(s.followUps().get(i)), FollowUpStatus.MISSED, null)));
+        counts.put("dashboard: FollowUpCompleted", min(i -> () -> dashboardProjector.onFollowUp(event(s, null),
+                UUID.fromString(s.followUps().get(20 + i)), FollowUpStatus.COMPLETED, 3)));
         log.info("Median time for {} of each (informative, not asserted): open list {} µs, dashboard {} µs", s.patients().size(),
                 medianMicros(() -> get("/api/clinics/" + s.clinicId() + "/alerts?limit=100", 200)),
                 medianMicros(() -> get("/api/clinics/" + s.clinicId() + "/dashboard", 200)));
@@ -213,8 +215,8 @@ abstract class ReadModelDocumentCounts {
     /**
      * {@code n} alerts (the first 50 acknowledged), {@code n} follow-ups of sessions over the last
      * 40 days, {@code n} timelines, and the read models a real flow would have built for them. The
-     * follow-ups are recorded MISSED (so the sweep has nothing to do with them) while the day
-     * documents still count them pending, as if their FollowUpMissed were on its way.
+     * follow-ups are recorded MISSED (so the sweep has nothing to do with them) and counted as
+     * scheduled in their day documents (by close minute), as the projector leaves them.
      */
     private Seeded seed(String clinicId, int n) {
         Instant now = clock.instant();
@@ -265,13 +267,15 @@ abstract class ReadModelDocumentCounts {
                     .append("sessionEndedAt", Date.from(ended)).append("techniques", List.of("DEEP", "IMS"))
                     .append("opensAt", Date.from(opens)).append("closesAt", Date.from(opens.plus(Duration.ofHours(24))))
                     .append("status", "MISSED").append("closedAt", Date.from(opens.plus(Duration.ofHours(24))))
-                    .append("outbox", List.of()));
-            var day = days.computeIfAbsent(LocalDate.ofInstant(ended, ZoneOffset.UTC), d -> new Document("_id", clinicId + "|" + d)
-                    .append("fu", new Document()).append("pending", new Document()).append("completed", 0L).append("missed", 0L)
+                    .append("dayCounted", "P").append("outbox", List.of()));
+            LocalDate sessionDay = LocalDate.ofInstant(ended, ZoneOffset.UTC);
+            var day = days.computeIfAbsent(sessionDay, d -> new Document("_id", clinicId + "|" + d)
+                    .append("scheduled", new Document()).append("completed", new Document())
                     .append("active", new Document()).append("activeCount", 0L)
                     .append("soreness", new Document("H24", new Document("DEEP", new Document("sum", 0L).append("n", 0L)))));
-            day.get("fu", Document.class).append(id, "P");
-            day.get("pending", Document.class).append(id, Date.from(opens.plus(Duration.ofHours(24))));
+            // Counted by the minute its window closes, from the start of the session's day (CloseMinute).
+            String closeMinute = Long.toString(Math.ceilDiv(opens.plus(Duration.ofHours(24)).getEpochSecond(), 60) - sessionDay.toEpochDay() * 1440);
+            day.get("scheduled", Document.class).merge(closeMinute, 1, (a, b) -> (Integer) a + (Integer) b);
             day.get("active", Document.class).append(patients.get(i), true);
             day.put("activeCount", day.getLong("activeCount") + 1);
         }

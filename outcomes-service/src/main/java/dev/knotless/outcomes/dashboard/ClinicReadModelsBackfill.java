@@ -7,6 +7,7 @@ import dev.knotless.outcomes.timeline.Timeline;
 import dev.knotless.outcomes.timeline.TimelineProjector;
 import dev.knotless.platform.migration.OneTimeMigration;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Consumer;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,11 +35,20 @@ import org.springframework.stereotype.Component;
  *
  * <p>Idempotent by reuse, so a start that stopped half-way (or a second instance starting at the
  * same time, or the event consumer of an instance already running) repeats it without counting
- * twice: every counter moves only together with the per-key state it counts, in one conditional
- * update (an alert's entry in {@code open}, a follow-up's letter in {@code fu}, a patient's key in
- * {@code active} or {@code mcid}); the acknowledged list takes an alert only if it is not listed;
- * a timeline queues a figure change only when it differs from what it recorded as told, in the same
- * save. No figure had to be rebuilt by a replace.
+ * twice: every counter moves only together with the per-key state it counts (an alert's entry in
+ * {@code open}, a patient's key in {@code active} or {@code mcid}, a follow-up's
+ * {@code dayCounted} with its transition marker, see {@link DashboardProjector}); the acknowledged
+ * list takes an alert only if it is not listed; a timeline queues a figure change only when it
+ * differs from what it recorded as told, in the same save.
+ *
+ * <p>A second marker, {@value #DAYS_MARKER}: a store whose day documents the previous version
+ * wrote (a letter and a close time per follow-up, {@code fu} and {@code pending}) has its
+ * follow-up figures rebuilt once, in the form of counters by close minute: every day document's
+ * follow-up figures and every follow-up's {@code dayCounted} are cleared, then each follow-up is
+ * counted again (one scan). The patient figures ({@code active}, {@code activeCount}) stay. The
+ * clearing is not safe against another instance counting at the same time: start the first
+ * instance of this version alone. A store without the older read models gets them in the new
+ * form from the first marker's build, so it just gets this marker.
  *
  * <p>It runs in {@link #afterPropertiesSet}, while the context is being built: the web server and
  * the Kafka listeners start only once every singleton exists, so no request is answered from read
@@ -49,6 +61,7 @@ class ClinicReadModelsBackfill implements InitializingBean {
 
     static final String MIGRATIONS = OneTimeMigration.COLLECTION;
     static final String MARKER = "clinic-read-models";
+    static final String DAYS_MARKER = "clinic-days-by-close-minute";
 
     private static final Logger log = LoggerFactory.getLogger(ClinicReadModelsBackfill.class);
 
@@ -69,12 +82,35 @@ class ClinicReadModelsBackfill implements InitializingBean {
 
     @Override
     public void afterPropertiesSet() {
+        boolean readModelsBuilt = mongo.findById(MARKER, Document.class, MIGRATIONS) != null;
+        OneTimeMigration.runOnce(mongo, clock, DAYS_MARKER, () -> {
+            if (readModelsBuilt) {
+                recountFollowUps();
+            }
+        });
         OneTimeMigration.runOnce(mongo, clock, MARKER, () -> {
             long alerts = each(Alert.class, clinicAlerts::sync);
             long followUps = each(FollowUp.class, dashboard::sync);
+            dashboard.removeQueuedMarkers();
             long patients = each(Timeline.class, timelines::catchUpFigures);
             log.info("Clinic read models built from {} alerts, {} follow-ups and {} timelines", alerts, followUps, patients);
         });
+    }
+
+    /** The day documents' follow-up figures again from the follow-ups, in this version's form. */
+    private void recountFollowUps() {
+        dashboard.forgetQueuedMarkers();
+        var clear = new Update();
+        for (String field : List.of("fu", "pending", "missed", DashboardProjector.COMPLETED, DashboardProjector.SCHEDULED,
+                DashboardProjector.SORENESS, DashboardProjector.INFLIGHT)) {
+            clear.unset(field);
+        }
+        mongo.updateMulti(new Query(), clear, DashboardProjector.DAYS);
+        mongo.updateMulti(Query.query(Criteria.where(DashboardProjector.DAY_COUNTED).exists(true)),
+                new Update().unset(DashboardProjector.DAY_COUNTED).inc("version", 1), FollowUp.COLLECTION);
+        long followUps = each(FollowUp.class, dashboard::sync);
+        dashboard.removeQueuedMarkers();
+        log.info("Clinic day figures rebuilt by close minute from {} follow-ups", followUps);
     }
 
     private <T> long each(Class<T> type, Consumer<T> update) {

@@ -21,8 +21,9 @@ import java.util.Map;
  * <ul>
  *   <li>active patients: last session on a day of the active window and not discharged since;</li>
  *   <li>follow-up response rate: completed / (completed + missed) over the follow-ups of sessions
- *       that ended on a day of the window, judged at {@code now} (a window that closed unanswered
- *       counts as missed even before the sweep records it); null when none has closed;</li>
+ *       that ended on a day of the window, judged at {@code now}: missed are the follow-ups
+ *       scheduled but not completed in every close minute that has begun ({@link CloseMinute}), so a
+ *       window that closed unanswered counts as missed with no event; null when none has closed;</li>
  *   <li>mean soreness per checkpoint and technique: a follow-up counts for every technique used in
  *       its session; one decimal, null when there is no answer;</li>
  *   <li>patients reaching the pain MCID: among all the clinic's patients (kept as one counter).</li>
@@ -38,10 +39,11 @@ final class DashboardCalculator {
     /**
      * The aggregates of one clinic day.
      *
-     * @param pendingClosesAt when the follow-ups of that day's sessions not yet completed or missed close
+     * @param scheduled the follow-ups of that day's sessions, by the epoch minute their window closes ({@link CloseMinute})
+     * @param completed those of them answered, by the same minute
      */
-    record DayFigures(LocalDate day, long activePatients, long completed, long missed,
-                      Map<Checkpoint, Map<Technique, Sum>> soreness, List<Instant> pendingClosesAt) {
+    record DayFigures(LocalDate day, long activePatients, Map<Long, Long> scheduled, Map<Long, Long> completed,
+                      Map<Checkpoint, Map<Technique, Sum>> soreness) {
     }
 
     record Dashboard(
@@ -81,9 +83,14 @@ final class DashboardCalculator {
                 continue;
             }
             active += day.activePatients();
-            completed += day.completed();
-            missed += day.missed();
-            missed += day.pendingClosesAt().stream().filter(closesAt -> !now.isBefore(closesAt)).count();
+            for (long answered : day.completed().values()) {
+                completed += answered;
+            }
+            for (var bucket : day.scheduled().entrySet()) {
+                if (!now.isBefore(CloseMinute.start(bucket.getKey()))) {
+                    missed += Math.max(0, bucket.getValue() - day.completed().getOrDefault(bucket.getKey(), 0L));
+                }
+            }
             day.soreness().forEach((checkpoint, byTechnique) -> byTechnique.forEach((technique, sum) -> {
                 long[] total = sums.computeIfAbsent(checkpoint, c -> new EnumMap<>(Technique.class))
                         .computeIfAbsent(technique, t -> new long[2]);

@@ -7,9 +7,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -20,7 +19,10 @@ import org.springframework.stereotype.Service;
 /**
  * Reads a bounded, constant number of documents by key: the clinic's day aggregates of the active
  * window (31 for 30 days, by {@code _id $in}), its patient counter and its alert counters, each with
- * a projection so that only aggregates travel; then lets the calculator add them up.
+ * a projection so that only aggregates travel; then lets the calculator add them up. A day document
+ * has a bounded size whatever its number of follow-ups (counters by close minute, see
+ * {@link DashboardProjector}), which matters because the embedded store decodes a whole document
+ * before it projects.
  */
 @Service
 class DashboardService {
@@ -42,7 +44,7 @@ class DashboardService {
 
         var ids = calculator.windowDays(now).stream().map(day -> DashboardProjector.dayId(clinicId, day)).toList();
         var daysQuery = Query.query(Criteria.where("_id").in(ids));
-        daysQuery.fields().include("activeCount", "completed", "missed", "soreness", "pending");
+        daysQuery.fields().include("activeCount", DashboardProjector.SCHEDULED, DashboardProjector.COMPLETED, DashboardProjector.SORENESS);
         var days = mongo.find(daysQuery, Document.class, DashboardProjector.DAYS).stream().map(DashboardService::dayFigures).toList();
 
         var patientsQuery = Query.query(Criteria.where("_id").is(clinicId));
@@ -62,13 +64,17 @@ class DashboardService {
                     .computeIfAbsent(Checkpoint.valueOf(checkpoint), c -> new EnumMap<>(Technique.class))
                     .put(Technique.valueOf(technique), new DashboardCalculator.Sum(number((Document) sum, "sum"), number((Document) sum, "n")))));
         }
-        List<Instant> pending = new ArrayList<>();
-        Document pendingDoc = doc.get("pending", Document.class);
-        if (pendingDoc != null) {
-            pendingDoc.values().forEach(closesAt -> pending.add(((java.util.Date) closesAt).toInstant()));
+        return new DashboardCalculator.DayFigures(day, number(doc, "activeCount"), byMinute(doc, DashboardProjector.SCHEDULED, day),
+                byMinute(doc, DashboardProjector.COMPLETED, day), soreness);
+    }
+
+    /** {@code {"2880": 3}} as epoch minute -> count. */
+    private static Map<Long, Long> byMinute(Document doc, String field, LocalDate day) {
+        Map<Long, Long> counts = new HashMap<>();
+        if (doc.get(field) instanceof Document byKey) {
+            byKey.forEach((key, n) -> counts.put(CloseMinute.minute(day, key), ((Number) n).longValue()));
         }
-        return new DashboardCalculator.DayFigures(day, number(doc, "activeCount"), number(doc, "completed"), number(doc, "missed"),
-                soreness, pending);
+        return counts;
     }
 
     private static long number(Document doc, String field) {

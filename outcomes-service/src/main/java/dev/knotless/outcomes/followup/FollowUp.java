@@ -42,6 +42,12 @@ public class FollowUp {
     private Instant completedAt;
     private Instant closedAt;
     private FollowUpAnswers answers;
+    /**
+     * What the clinic's day figures already contain for this follow-up: null, "P" (scheduled) or
+     * "C" (completed). Written only by the dashboard's projector, after the day document counted it,
+     * by a conditional update that raises the version (so a save of an older copy cannot undo it).
+     */
+    private String dayCounted;
     private List<OutboxMessage> outbox = new ArrayList<>();
 
     FollowUp() {
@@ -165,6 +171,10 @@ public class FollowUp {
 
     public FollowUpAnswers answers() {
         return answers;
+    }
+
+    public String dayCounted() {
+        return dayCounted;
     }
 
     public List<OutboxMessage> outbox() {

@@ -46,9 +46,8 @@ class OutcomesEventListener {
         var event = codec.decode(record.value());
         log.debug("Handling {} {} of patient {}", event.type().wireName(), event.eventId(), event.patientId());
         switch (event.payload()) {
-            case EventPayload.SessionRecorded session -> {
-                followUps.onSessionRecorded(event, session).forEach(dashboard::sync);
-            }
+            // The session's H24 and H48 share their day: one update of the day document for both.
+            case EventPayload.SessionRecorded session -> dashboard.sync(followUps.onSessionRecorded(event, session));
             case EventPayload.AlertRaised raised -> alerts.onAlertRaised(event, raised);
             case EventPayload.AlertAcknowledged acknowledged -> alerts.onAlertAcknowledged(event, acknowledged);
             case EventPayload.FollowUpOpened opened -> dashboard.onFollowUp(event, opened.followUpId(), FollowUpStatus.OPEN, null);

@@ -121,6 +121,77 @@ public abstract class ClinicReadModelsBackfillContract {
         assertThat(get("/api/clinics/" + clinic + "/alerts")).isEqualTo("[]");
     }
 
+    /**
+     * The previous version's day documents (a letter and a close time per follow-up, completed and
+     * missed as plain counts) are rebuilt once, by close minute, from the follow-ups: the dashboard
+     * answers as before, the patient figures are kept, no per-follow-up state is left; a second run
+     * changes nothing.
+     */
+    @Test
+    void dayDocumentsOfThePreviousVersionAreRebuiltByCloseMinuteOnce() {
+        String clinic = "clinic-days-upgrade-" + UUID.randomUUID();
+        seedThroughTheEventHandlers(clinic);
+        String dashboard = get("/api/clinics/" + clinic + "/dashboard");
+        assertThat(dashboard).contains("\"activePatients\":3", "\"followUpResponseRate\":0.75");
+
+        asThePreviousVersionLeftTheDays(clinic);
+        assertThat(get("/api/clinics/" + clinic + "/dashboard")).as("what the rebuild repairs").doesNotContain("0.75");
+        mongo.remove(Query.query(Criteria.where("_id").is(ClinicReadModelsBackfill.DAYS_MARKER)), ClinicReadModelsBackfill.MIGRATIONS);
+        backfill.afterPropertiesSet();
+
+        assertThat(get("/api/clinics/" + clinic + "/dashboard")).isEqualTo(dashboard);
+        var days = mongo.find(Query.query(Criteria.where("_id").regex("^" + clinic + "\\|")), Document.class, "clinicDays");
+        assertThat(days).isNotEmpty().allSatisfy(day -> {
+            assertThat(day).doesNotContainKeys("fu", "pending", "missed");
+            Document inflight = day.get("inflight", Document.class);
+            long markers = inflight == null ? 0 : inflight.values().stream().mapToLong(m -> ((Document) m).size()).sum();
+            assertThat(markers).as("markers left in %s", day.get("_id")).isZero();
+        });
+        assertThat(mongo.find(Query.query(Criteria.where("clinicId").is(clinic)), Document.class, "followups"))
+                .extracting(f -> f.getString("dayCounted")).containsOnly("P", "C").hasSize(6);
+        assertThat(mongo.findById(ClinicReadModelsBackfill.DAYS_MARKER, Document.class, ClinicReadModelsBackfill.MIGRATIONS)).isNotNull();
+
+        var rebuilt = readModels(clinic);
+        mongo.remove(Query.query(Criteria.where("_id").is(ClinicReadModelsBackfill.DAYS_MARKER)), ClinicReadModelsBackfill.MIGRATIONS);
+        backfill.afterPropertiesSet();
+        assertThat(readModels(clinic)).as("the read-model documents after a second run").isEqualTo(rebuilt);
+
+        backfill.afterPropertiesSet(); // the marker is there: nothing is read again
+        assertThat(get("/api/clinics/" + clinic + "/dashboard")).isEqualTo(dashboard);
+    }
+
+    /** The clinic's day documents in the previous form, the follow-ups without {@code dayCounted}; patients and soreness as they were. */
+    private void asThePreviousVersionLeftTheDays(String clinic) {
+        Map<String, Document> old = new LinkedHashMap<>();
+        for (Document f : mongo.find(Query.query(Criteria.where("clinicId").is(clinic)), Document.class, "followups")) {
+            String id = clinic + "|" + ClinicDays.of(f.getDate("sessionEndedAt").toInstant());
+            var day = old.computeIfAbsent(id, d -> new Document("fu", new Document()).append("pending", new Document())
+                    .append("completed", 0).append("missed", 0));
+            String status = f.getString("status");
+            String key = f.getString("_id");
+            switch (status) {
+                case "COMPLETED" -> {
+                    day.get("fu", Document.class).append(key, "C");
+                    day.put("completed", day.getInteger("completed") + 1);
+                }
+                case "MISSED" -> {
+                    day.get("fu", Document.class).append(key, "M");
+                    day.put("missed", day.getInteger("missed") + 1);
+                }
+                default -> {
+                    day.get("fu", Document.class).append(key, "P");
+                    day.get("pending", Document.class).append(key, f.getDate("closesAt"));
+                }
+            }
+        }
+        old.forEach((id, fields) -> {
+            var update = new Update().unset("scheduled").unset("inflight");
+            fields.forEach(update::set);
+            mongo.updateFirst(Query.query(Criteria.where("_id").is(id)), update, "clinicDays");
+        });
+        mongo.updateMulti(Query.query(Criteria.where("clinicId").is(clinic)), new Update().unset("dayCounted"), "followups");
+    }
+
     // ---------------------------------------------------------------- seeding
 
     /**
@@ -204,11 +275,12 @@ public abstract class ClinicReadModelsBackfillContract {
         return raised.alertId();
     }
 
-    /** No read model of the clinic, and its timelines without the figure state this version keeps. */
+    /** No read model of the clinic, and its timelines and follow-ups without the figure state this version keeps. */
     private void asAnOlderVersionLeftIt(String clinic, List<UUID> patients) {
         mongo.remove(Query.query(Criteria.where("_id").is(clinic)), "clinicAlerts");
         mongo.remove(Query.query(Criteria.where("_id").is(clinic)), "clinicPatients");
         mongo.remove(Query.query(Criteria.where("_id").regex("^" + clinic + "\\|")), "clinicDays");
+        mongo.updateMulti(Query.query(Criteria.where("clinicId").is(clinic)), new Update().unset("dayCounted"), "followups");
         mongo.updateMulti(Query.query(Criteria.where("clinicId").is(clinic)),
                 new Update().unset("activeDay").unset("mcidReached").unset("figureChanges"), "timelines");
         assertThat(mongo.findById(patients.getFirst().toString(), Document.class, "timelines")).doesNotContainKey("activeDay");

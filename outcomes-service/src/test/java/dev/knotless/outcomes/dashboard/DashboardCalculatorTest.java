@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,30 +50,28 @@ class DashboardCalculatorTest {
 
     /** What the read model holds per day for these patients and follow-ups (the projector's transitions). */
     private static List<DayFigures> fold(List<PatientFigures> patients, List<FollowUpFigures> followUps) {
-        record Day(long[] counts, Map<Checkpoint, Map<Technique, long[]>> soreness, List<Instant> pending) {
+        record Day(long[] active, Map<Long, Long> scheduled, Map<Long, Long> completed, Map<Checkpoint, Map<Technique, long[]>> soreness) {
         }
         Map<LocalDate, Day> days = new TreeMap<>();
         for (PatientFigures p : patients) {
             String day = ClinicDays.activeDay(p.lastSessionEndedAt(), p.dischargedAt());
             if (day != null) {
-                days.computeIfAbsent(LocalDate.parse(day), d -> new Day(new long[3], new EnumMap<>(Checkpoint.class), new ArrayList<>()))
-                        .counts()[0]++;
+                days.computeIfAbsent(LocalDate.parse(day), d -> new Day(new long[1], new HashMap<>(), new HashMap<>(),
+                        new EnumMap<>(Checkpoint.class))).active()[0]++;
             }
         }
         for (FollowUpFigures f : followUps) {
             var day = days.computeIfAbsent(ClinicDays.of(f.sessionEndedAt()),
-                    d -> new Day(new long[3], new EnumMap<>(Checkpoint.class), new ArrayList<>()));
-            switch (f.status()) {
-                case SCHEDULED, OPEN -> day.pending().add(f.closesAt());
-                case MISSED -> day.counts()[2]++;
-                case COMPLETED -> {
-                    day.counts()[1]++;
-                    for (Technique t : f.techniques().stream().distinct().toList()) {
-                        long[] sum = day.soreness().computeIfAbsent(f.checkpoint(), c -> new EnumMap<>(Technique.class))
-                                .computeIfAbsent(t, x -> new long[2]);
-                        sum[0] += f.soreness();
-                        sum[1]++;
-                    }
+                    d -> new Day(new long[1], new HashMap<>(), new HashMap<>(), new EnumMap<>(Checkpoint.class)));
+            long minute = CloseMinute.of(f.closesAt());
+            day.scheduled().merge(minute, 1L, Long::sum); // P, whatever happened next; MISSED adds nothing
+            if (f.status() == FollowUpStatus.COMPLETED) {
+                day.completed().merge(minute, 1L, Long::sum);
+                for (Technique t : f.techniques().stream().distinct().toList()) {
+                    long[] sum = day.soreness().computeIfAbsent(f.checkpoint(), c -> new EnumMap<>(Technique.class))
+                            .computeIfAbsent(t, x -> new long[2]);
+                    sum[0] += f.soreness();
+                    sum[1]++;
                 }
             }
         }
@@ -81,7 +80,7 @@ class DashboardCalculatorTest {
             Map<Checkpoint, Map<Technique, Sum>> soreness = new EnumMap<>(Checkpoint.class);
             day.soreness().forEach((c, byT) -> byT.forEach((t, sum) ->
                     soreness.computeIfAbsent(c, x -> new EnumMap<>(Technique.class)).put(t, new Sum(sum[0], sum[1]))));
-            figures.add(new DayFigures(date, day.counts()[0], day.counts()[1], day.counts()[2], soreness, day.pending()));
+            figures.add(new DayFigures(date, day.active()[0], day.scheduled(), day.completed(), soreness));
         });
         return figures;
     }
@@ -173,9 +172,10 @@ class DashboardCalculatorTest {
 
     @Test
     void daysOutsideTheWindowAreLeftOutEvenWhenGiven() {
-        var before = new DayFigures(LocalDate.parse("2026-10-30"), 5, 1, 0, Map.of(), List.of());
-        var after = new DayFigures(LocalDate.parse("2026-12-01"), 5, 1, 0, Map.of(), List.of());
-        var edge = new DayFigures(LocalDate.parse("2026-10-31"), 1, 0, 1, Map.of(), List.of());
+        long closedMinute = CloseMinute.of(NOW.minus(Duration.ofDays(1)));
+        var before = new DayFigures(LocalDate.parse("2026-10-30"), 5, Map.of(closedMinute, 1L), Map.of(closedMinute, 1L), Map.of());
+        var after = new DayFigures(LocalDate.parse("2026-12-01"), 5, Map.of(closedMinute, 1L), Map.of(closedMinute, 1L), Map.of());
+        var edge = new DayFigures(LocalDate.parse("2026-10-31"), 1, Map.of(closedMinute, 1L), Map.of(), Map.of());
 
         var dashboard = calculator.calculate("clinic-a", NOW, List.of(before, after, edge), 0, Map.of());
 
@@ -184,9 +184,49 @@ class DashboardCalculatorTest {
     }
 
     @Test
-    void aPendingFollowUpCountsAsMissedFromTheInstantItsWindowCloses() {
-        var day = new DayFigures(LocalDate.parse("2026-11-27"), 0, 1, 0, Map.of(), List.of(NOW, NOW.plusMillis(1)));
+    void anUnansweredFollowUpCountsAsMissedFromTheMinuteItsWindowCloses() {
+        long now = CloseMinute.of(NOW);
+        var day = new DayFigures(LocalDate.parse("2026-11-27"), 0,
+                Map.of(now - 5, 2L, now, 1L, now + 1, 4L), Map.of(now - 5, 1L, now + 1, 1L), Map.of());
 
+        // Closed: the minute that began 5 minutes ago (1 of 2 answered) and the one beginning now (unanswered).
+        // Not yet: the next minute's 3 unanswered; its answer counts at once.
         assertThat(calculator.calculate("clinic-a", NOW, List.of(day), 0, Map.of()).followUpResponseRate()).isEqualByComparingTo("0.50");
+        assertThat(calculator.calculate("clinic-a", NOW.minusMillis(1), List.of(day), 0, Map.of()).followUpResponseRate())
+                .as("a millisecond earlier the minute of now has not begun").isEqualByComparingTo("0.67");
+        assertThat(calculator.calculate("clinic-a", NOW.plus(Duration.ofMinutes(1)), List.of(day), 0, Map.of()).followUpResponseRate())
+                .isEqualByComparingTo("0.29");
+    }
+
+    @Test
+    void aBucketHoldingMoreAnswersThanFollowUpsCountsNoneMissed() {
+        long minute = CloseMinute.of(NOW) - 1;
+        var day = new DayFigures(LocalDate.parse("2026-11-27"), 0, Map.of(minute, 1L), Map.of(minute, 2L), Map.of());
+
+        assertThat(calculator.calculate("clinic-a", NOW, List.of(day), 0, Map.of()).followUpResponseRate()).isEqualByComparingTo("1.00");
+    }
+
+    @Test
+    void aWindowClosingWithinAMinuteCountsInTheNextWholeMinute() {
+        Instant whole = Instant.parse("2026-11-30T12:00:00Z");
+        assertThat(CloseMinute.of(whole)).isEqualTo(whole.getEpochSecond() / 60);
+        assertThat(CloseMinute.of(whole.plusNanos(1))).isEqualTo(whole.getEpochSecond() / 60 + 1);
+        assertThat(CloseMinute.of(whole.plusSeconds(59))).isEqualTo(whole.getEpochSecond() / 60 + 1);
+        assertThat(CloseMinute.of(whole.minusSeconds(1))).isEqualTo(whole.getEpochSecond() / 60);
+
+        LocalDate day = LocalDate.parse("2026-11-28");
+        assertThat(CloseMinute.key(day, Instant.parse("2026-11-30T00:00:30Z"))).isEqualTo("2881");
+        assertThat(CloseMinute.start(CloseMinute.minute(day, "2881"))).isEqualTo(Instant.parse("2026-11-30T00:01:00Z"));
+    }
+
+    @Test
+    void aWindowClosingAtASecondPastTheMinuteCountsAsMissedWhenTheNextMinuteBegins() {
+        Instant closes = NOW.plusSeconds(1);
+        var followUps = List.of(new FollowUpFigures(Checkpoint.H48, FollowUpStatus.OPEN, daysAgo(3), closes, null, List.of()));
+
+        assertThat(calculator.calculate("clinic-a", closes, fold(List.of(), followUps), 0, Map.of()).followUpResponseRate())
+                .as("up to a minute late, never early").isNull();
+        assertThat(calculator.calculate("clinic-a", NOW.plus(Duration.ofMinutes(1)), fold(List.of(), followUps), 0, Map.of())
+                .followUpResponseRate()).isEqualByComparingTo("0.00");
     }
 }
