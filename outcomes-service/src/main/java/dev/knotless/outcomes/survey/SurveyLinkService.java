@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
@@ -20,6 +21,12 @@ import org.springframework.stereotype.Service;
 class SurveyLinkService {
 
     private static final Logger log = LoggerFactory.getLogger(SurveyLinkService.class);
+    /**
+     * A follow-up is also written by the sweep, a survey answer and the dashboard's projector (which
+     * records what the day figures count for it): a request that loses such a race is carried out
+     * again on the fresh document, rather than answered 409, which would mean nothing to a therapist.
+     */
+    private static final int ATTEMPTS = 3;
 
     private final FollowUpRepository followUps;
     private final FollowUpLifecycle lifecycle;
@@ -34,6 +41,19 @@ class SurveyLinkService {
     }
 
     SurveyLink issue(UUID followUpId) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return issueOnce(followUpId);
+            } catch (OptimisticLockingFailureException changedMeanwhile) {
+                if (attempt == ATTEMPTS) {
+                    throw changedMeanwhile;
+                }
+                log.debug("Follow-up {} changed while issuing a link; trying again", followUpId);
+            }
+        }
+    }
+
+    private SurveyLink issueOnce(UUID followUpId) {
         var followUp = followUps.findById(followUpId.toString()).orElseThrow(() -> ProblemException.notFound("follow-up", followUpId));
         var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         switch (followUp.statusAt(now)) {

@@ -112,6 +112,33 @@ class SurveyTokenTest {
     }
 
     @Test
+    void aLinkIsIssuedOnTheFreshDocumentWhenTheFollowUpChangedMeanwhile() {
+        // The dashboard's projector (or the sweep) wrote the follow-up between this request's read and save.
+        var saves = new java.util.concurrent.atomic.AtomicInteger();
+        when(repository.save(any(FollowUp.class))).thenAnswer(call -> {
+            if (saves.incrementAndGet() == 1) {
+                throw new org.springframework.dao.OptimisticLockingFailureException("changed meanwhile");
+            }
+            stored.set(call.getArgument(0));
+            return call.getArgument(0);
+        });
+
+        var link = links.issue(h24);
+
+        assertThat(saves).hasValue(2);
+        verify(repository, org.mockito.Mockito.times(2)).findById(h24.toString());
+        assertThat(stored.get().tokenHash()).isEqualTo(SurveyToken.hash(link.token()));
+    }
+
+    @Test
+    void aFollowUpThatKeepsChangingIsAConflictAfterThreeTries() {
+        when(repository.save(any(FollowUp.class))).thenThrow(new org.springframework.dao.OptimisticLockingFailureException("changed"));
+
+        assertThatThrownBy(() -> links.issue(h24)).isInstanceOf(org.springframework.dao.OptimisticLockingFailureException.class);
+        verify(repository, org.mockito.Mockito.times(3)).save(any());
+    }
+
+    @Test
     void noLinkIsIssuedForAMissedFollowUp() {
         clock.advance(Duration.ofHours(18)); // H24 closed at +48 h
         assertThatThrownBy(() -> links.issue(h24)).isInstanceOfSatisfying(ProblemException.class,
