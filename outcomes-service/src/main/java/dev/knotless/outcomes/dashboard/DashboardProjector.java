@@ -38,10 +38,11 @@ import org.springframework.stereotype.Component;
  * { scheduled: { "2880": n },                  // follow-ups of that day's sessions, by close minute ({@link CloseMinute})
  *   completed: { "2880": n },                  // those answered, by the same minute
  *   soreness: { H24: { DEEP: { sum, n } } },   // answers, per checkpoint and technique of the session
- *   inflight: { P: { &lt;followUpId&gt;: 1 }, C: { ... } },  // transitions being applied right now (see below)
- *   active: { &lt;patientId&gt;: true }, activeCount: n }  // patients whose last session was that day, not discharged since
+ *   inflight: { P: { &lt;followUpId&gt;: 1 }, C: { ... },  // transitions being applied right now (see below)
+ *               F: { &lt;changeId&gt;: 1 } },          // patient figure changes being applied right now
+ *   activeCount: n }                           // patients whose last session was that day, not discharged since
  * </pre>
- * {@code clinicPatients}, one per clinic: {@code { mcid: { <patientId>: true }, mcidCount: n }}.
+ * {@code clinicPatients}, one per clinic: {@code { mcidCount: n, inflight: { F: { <changeId>: 1 } } }}.
  *
  * <p>A follow-up counts twice at most: P (scheduled) when it is created, C (completed, with its
  * soreness) when answered. OPEN and MISSED change nothing: a close minute that has begun counts its
@@ -63,9 +64,15 @@ import org.springframework.stereotype.Component;
  * patient's partition, so one listener thread), as the timeline's figure queue does. A crash loses
  * the in-memory removals: a few stale markers, harmless to the figures.
  *
- * <p>Patient figures: one conditional update of one document per change, moving the per-key state
- * and its counter together ({@code active.<patient>}, {@code mcid.<patient>}). An upsert whose
- * condition fails on an existing document collides on {@code _id}: "already applied".
+ * <p>Patient figures, the same way with no per-patient state here: the patient's timeline is the
+ * source of truth (it records what it told the dashboard, {@code activeDay} and {@code mcidReached},
+ * and queues each change, with a {@code changeId}, in the same save). Change k: (2) one conditional
+ * write of its document, {@code inflight.F.k} absent -> set it and {@code $inc} the counter by ±1;
+ * (3) the timeline pulls k from its queue ({@link #handedOver}); (4) {@code inflight.F.k} goes, a
+ * day document's riding on its next update, {@code clinicPatients}' at once. A redelivery hands
+ * over only what is still queued, whose markers are all still there. Counters add up in any order,
+ * so the queue's order matters only in that a change is never handed over by a reader that saw
+ * it queued after its marker went: one patient's events one at a time, as above.
  */
 @Component
 public class DashboardProjector implements ClinicFiguresSink {
@@ -77,6 +84,10 @@ public class DashboardProjector implements ClinicFiguresSink {
     static final String SORENESS = "soreness";
     static final String INFLIGHT = "inflight";
     static final String DAY_COUNTED = "dayCounted";
+    /** The markers of patient figure changes ({@code inflight.F.<changeId>}), in day documents and {@code clinicPatients}. */
+    static final String FIGURES = "F";
+    static final String ACTIVE_COUNT = "activeCount";
+    static final String MCID_COUNT = "mcidCount";
     /**
      * Marker removals kept in memory, all days together: past this the least recently updated day's
      * are dropped and those markers stay (harmless), so memory stays bounded. A day usually holds one
@@ -243,27 +254,39 @@ public class DashboardProjector implements ClinicFiguresSink {
     }
 
     /**
-     * Step 2: one conditional upsert, carrying the removal of markers this instance has finished
-     * with; true if applied, false if its condition failed (applied before).
+     * Step 2: one conditional upsert of a day document, carrying the removal of markers this
+     * instance has finished with; true if applied, false if its condition failed (applied before).
      */
     private boolean write(String dayId, Criteria criteria, Map<String, Long> incs, List<String> markers) {
+        return write(DAYS, dayId, criteria, incs, markers, true);
+    }
+
+    /**
+     * One conditional write (an upsert if {@code create}) of {@code id}; a day document's carries
+     * the marker removals queued for it. True if applied, false if its condition failed.
+     */
+    private boolean write(String collection, String id, Criteria criteria, Map<String, Long> incs, List<String> markers, boolean create) {
         var update = new Update();
         incs.forEach((path, n) -> update.inc(path, Math.toIntExact(n))); // int32 counters, as before
         markers.forEach(marker -> update.set(marker, 1));
-        Set<String> removed = takeRemovals(dayId);
+        Set<String> removed = DAYS.equals(collection) ? takeRemovals(id) : new HashSet<>();
         removed.removeAll(markers);
         removed.forEach(update::unset);
         var query = Query.query(criteria);
         boolean applied;
-        try {
-            mongo.upsert(query, update, DAYS);
-            applied = true;
-        } catch (DuplicateKeyException existsAlready) {
-            // The document exists and the condition failed, or a concurrent upsert created it first.
-            applied = mongo.updateFirst(query, update, DAYS).getMatchedCount() > 0;
+        if (!create) {
+            applied = mongo.updateFirst(query, update, collection).getMatchedCount() > 0;
+        } else {
+            try {
+                mongo.upsert(query, update, collection);
+                applied = true;
+            } catch (DuplicateKeyException existsAlready) {
+                // The document exists and the condition failed, or a concurrent upsert created it first.
+                applied = mongo.updateFirst(query, update, collection).getMatchedCount() > 0;
+            }
         }
-        if (!applied) {
-            queueRemovals(dayId, removed);
+        if (!applied && !removed.isEmpty()) {
+            queueRemovals(id, removed);
         }
         return applied;
     }
@@ -336,37 +359,54 @@ public class DashboardProjector implements ClinicFiguresSink {
 
     // ---------------------------------------------------------------- patients
 
+    /**
+     * Step 2 for a patient figure: one conditional write of one document, {@code inflight.F.<changeId>}
+     * absent -> set it with the counter's {@code $inc}. The changes come in queue order; each has its
+     * own marker, so a change handed over again (its timeline not yet pulled) counts nothing.
+     */
     @Override
     public void apply(String clinicId, UUID patientId, List<FigureChange> changes) {
-        String patient = patientId.toString();
         for (FigureChange change : changes) {
+            String marker = figureMarker(change.changeId());
             switch (change.kind()) {
-                case ACTIVE_ADD -> upsertUnlessApplied(
-                        Query.query(Criteria.where("_id").is(dayId(clinicId, LocalDate.parse(change.day()))).and("active." + patient).exists(false)),
-                        new Update().set("active." + patient, true).inc("activeCount", 1), DAYS);
-                case ACTIVE_REMOVE -> mongo.updateFirst(
-                        Query.query(Criteria.where("_id").is(dayId(clinicId, LocalDate.parse(change.day()))).and("active." + patient).exists(true)),
-                        new Update().unset("active." + patient).inc("activeCount", -1), DAYS);
-                case MCID_ADD -> upsertUnlessApplied(
-                        Query.query(Criteria.where("_id").is(clinicId).and("mcid." + patient).exists(false)),
-                        new Update().set("mcid." + patient, true).inc("mcidCount", 1), PATIENTS);
-                case MCID_REMOVE -> mongo.updateFirst(
-                        Query.query(Criteria.where("_id").is(clinicId).and("mcid." + patient).exists(true)),
-                        new Update().unset("mcid." + patient).inc("mcidCount", -1), PATIENTS);
+                case ACTIVE_ADD, ACTIVE_REMOVE -> {
+                    String dayId = dayId(clinicId, LocalDate.parse(change.day()));
+                    // A removal follows its addition in the queue, so its day document exists: no upsert for it.
+                    write(DAYS, dayId, Criteria.where("_id").is(dayId).and(marker).exists(false),
+                            Map.of(ACTIVE_COUNT, change.kind() == FigureChange.Kind.ACTIVE_ADD ? 1L : -1L), List.of(marker),
+                            change.kind() == FigureChange.Kind.ACTIVE_ADD);
+                }
+                case MCID_ADD, MCID_REMOVE -> write(PATIENTS, clinicId, Criteria.where("_id").is(clinicId).and(marker).exists(false),
+                        Map.of(MCID_COUNT, change.kind() == FigureChange.Kind.MCID_ADD ? 1L : -1L), List.of(marker),
+                        change.kind() == FigureChange.Kind.MCID_ADD);
             }
         }
     }
 
-    private void upsertUnlessApplied(Query query, Update update, String collection) {
-        // A duplicate key means the document exists and the condition failed: the change was made
-        // before. Or a concurrent upsert created the document first: then the second try applies it.
-        for (int attempt = 1; attempt <= 2; attempt++) {
-            try {
-                mongo.upsert(query, update, collection);
-                return;
-            } catch (DuplicateKeyException existsAlready) {
-                // tried again once: a second duplicate key can only mean "already applied"
+    /**
+     * Step 4 for patient figures: the timeline has pulled these changes, so none is handed over
+     * again and its marker may go. A day document's ride on its next update (days are updated all
+     * the time); {@code clinicPatients}' go now, in one direct {@code $unset}: it changes only when
+     * a patient reaches or leaves the MCID, so a marker waiting for its next update would wait for
+     * days in memory, and stay for good after a restart; one more keyed write per such rare change
+     * keeps the document at its counter.
+     */
+    @Override
+    public void handedOver(String clinicId, UUID patientId, List<FigureChange> changes) {
+        var mcidMarkers = new Update();
+        for (FigureChange change : changes) {
+            switch (change.kind()) {
+                case ACTIVE_ADD, ACTIVE_REMOVE ->
+                        queueRemovals(dayId(clinicId, LocalDate.parse(change.day())), List.of(figureMarker(change.changeId())));
+                case MCID_ADD, MCID_REMOVE -> mcidMarkers.unset(figureMarker(change.changeId()));
             }
         }
+        if (!mcidMarkers.getUpdateObject().isEmpty()) {
+            mongo.updateFirst(Query.query(Criteria.where("_id").is(clinicId)), mcidMarkers, PATIENTS);
+        }
+    }
+
+    static String figureMarker(String changeId) {
+        return INFLIGHT + "." + FIGURES + "." + changeId;
     }
 }

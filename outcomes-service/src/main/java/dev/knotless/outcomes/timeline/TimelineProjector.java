@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * pain MCID reached), the save also queues that change; it is then handed to the
  * {@link ClinicFiguresSink} and pulled from the queue. A crash in between leaves it queued: the
  * redelivered event (already applied, so nothing else changes) hands it over again, and the
- * sink's updates are idempotent.
+ * sink's updates are idempotent until it is told the change left the queue.
  */
 @Component
 public class TimelineProjector {
@@ -102,5 +102,6 @@ public class TimelineProjector {
         var ids = changes.stream().map(FigureChange::changeId).toList();
         mongo.updateFirst(Query.query(Criteria.where("_id").is(timeline.patientId().toString())),
                 new Update().pull("figureChanges", new Document("changeId", new Document("$in", ids))), Timeline.class);
+        figures.handedOver(timeline.clinicId(), timeline.patientId(), changes);
     }
 }

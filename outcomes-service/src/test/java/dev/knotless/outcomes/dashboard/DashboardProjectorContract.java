@@ -7,9 +7,14 @@ import dev.knotless.events.EventEnvelope;
 import dev.knotless.events.EventPayload;
 import dev.knotless.events.Vocabulary.Checkpoint;
 import dev.knotless.events.Vocabulary.FollowUpStatus;
+import dev.knotless.events.Vocabulary.NeedlingClearance;
+import dev.knotless.events.Vocabulary.Side;
+import dev.knotless.events.Vocabulary.Technique;
 import dev.knotless.outcomes.followup.FollowUp;
 import dev.knotless.outcomes.followup.FollowUpRepository;
 import dev.knotless.outcomes.timeline.ClinicDays;
+import dev.knotless.outcomes.timeline.FigureChange;
+import dev.knotless.outcomes.timeline.TimelineProjector;
 import dev.knotless.testsupport.DocumentReads;
 import dev.knotless.testsupport.MutableClock;
 import java.math.BigDecimal;
@@ -39,7 +44,8 @@ import org.springframework.data.mongodb.core.query.Update;
  * context): a transition counts once however often it is delivered, also after a crash between
  * its steps (a crash is a fresh projector, which has lost the in-memory marker removals, over the
  * store as the crash left it); and a day document keeps its size whatever the number of its
- * follow-ups, so the dashboard reads as much at 200 as at 2,000.
+ * follow-ups, so the dashboard reads as much at 200 as at 2,000. The same for the patient figures
+ * (active on a day, at the pain MCID) the timeline hands over.
  */
 public abstract class DashboardProjectorContract {
 
@@ -56,6 +62,8 @@ public abstract class DashboardProjectorContract {
     DashboardProjector projector;
     @Autowired
     DashboardService dashboards;
+    @Autowired
+    TimelineProjector timelines;
 
     @Test
     void aTransitionDeliveredAgainCountsOnceAndTheSessionsTwoFollowUpsShareOneDayUpdate() {
@@ -154,6 +162,170 @@ public abstract class DashboardProjectorContract {
         assertThat(large.examined()).as("documents the dashboard examines").isEqualTo(small.examined()).isPositive();
         assertThat(small.rate()).isEqualByComparingTo(expectedRate(200));
         assertThat(large.rate()).isEqualByComparingTo(expectedRate(2_000));
+    }
+
+    // ---------------------------------------------------------------- patient figures
+
+    @Test
+    void aPatientFigureChangeHandedOverAgainCountsOnceAndItsMarkerLeavesAfterThePull() {
+        String clinic = clinic();
+        LocalDate day = ClinicDays.of(clock.instant().minus(Duration.ofDays(3)));
+        UUID patient = UUID.randomUUID();
+        var added = List.of(change(FigureChange.Kind.ACTIVE_ADD, day), change(FigureChange.Kind.MCID_ADD, null));
+
+        projector.apply(clinic, patient, added);
+        projector.apply(clinic, patient, added); // a redelivery before the timeline pulled them
+        new DashboardProjector(mongo, followUps).apply(clinic, patient, added); // a crash before the pull, then the redelivery
+        assertThat(activeCount(clinic, day)).isEqualTo(1);
+        assertThat(mcidCount(clinic)).isEqualTo(1);
+        assertThat(figureMarkers(dayDoc(clinic, day))).containsOnlyKeys(added.getFirst().changeId());
+        assertThat(figureMarkers(patientsDoc(clinic))).containsOnlyKeys(added.getLast().changeId());
+
+        var afterCrash = new DashboardProjector(mongo, followUps);
+        afterCrash.apply(clinic, patient, added);
+        afterCrash.handedOver(clinic, patient, added); // pulled from the timeline: never handed over again
+        assertThat(figureMarkers(patientsDoc(clinic))).as("clinicPatients: removed at once").isEmpty();
+        assertThat(figureMarkers(dayDoc(clinic, day))).as("a day: removed by its next update").containsOnlyKeys(added.getFirst().changeId());
+
+        var another = change(FigureChange.Kind.ACTIVE_ADD, day);
+        afterCrash.apply(clinic, UUID.randomUUID(), List.of(another));
+        assertThat(figureMarkers(dayDoc(clinic, day))).containsOnlyKeys(another.changeId());
+        assertThat(activeCount(clinic, day)).isEqualTo(2);
+
+        // The patient leaves the day and the MCID; the same again after a crash before the pull.
+        var removed = List.of(change(FigureChange.Kind.ACTIVE_REMOVE, day), change(FigureChange.Kind.MCID_REMOVE, null));
+        afterCrash.apply(clinic, patient, removed);
+        new DashboardProjector(mongo, followUps).apply(clinic, patient, removed);
+        assertThat(activeCount(clinic, day)).isEqualTo(1);
+        assertThat(mcidCount(clinic)).isZero();
+        assertThat(dayDoc(clinic, day)).doesNotContainKey("active");
+        assertThat(patientsDoc(clinic)).doesNotContainKey("mcid");
+    }
+
+    /**
+     * Through the timeline's own hand-over: a redelivered event changes nothing, and a queue that a
+     * crash left applied but not pulled (a second session moved the patient to a later day) is
+     * handed over again by the next delivery without counting twice, then pulled.
+     */
+    @Test
+    void theTimelinesQueueLeftByACrashBetweenTheDayUpdateAndThePullCountsOnce() {
+        String clinic = clinic();
+        UUID patient = UUID.randomUUID();
+        Instant first = clock.instant().minus(Duration.ofDays(6)).truncatedTo(ChronoUnit.SECONDS);
+        Instant second = first.plus(Duration.ofDays(2));
+        var events = patientEvents(clinic, patient, first, 7, 4);
+        events.forEach(timelines::apply);
+        timelines.apply(events.getLast()); // redelivered
+        assertThat(activeCount(clinic, ClinicDays.of(first))).isEqualTo(1);
+        assertThat(mcidCount(clinic)).isEqualTo(1);
+        assertThat(timelineDoc(patient).getList("figureChanges", Document.class)).isEmpty();
+
+        // The second session's save queued these, the day updates were made, then the crash: never pulled.
+        var moved = List.of(change(FigureChange.Kind.ACTIVE_REMOVE, ClinicDays.of(first)), change(FigureChange.Kind.ACTIVE_ADD, ClinicDays.of(second)));
+        mongo.updateFirst(Query.query(Criteria.where("_id").is(patient.toString())), new Update()
+                .set("activeDay", ClinicDays.of(second).toString())
+                .set("figureChanges", moved.stream().map(c -> new Document("changeId", c.changeId()).append("kind", c.kind().name())
+                        .append("day", c.day())).toList()), "timelines");
+        new DashboardProjector(mongo, followUps).apply(clinic, patient, moved);
+        assertThat(activeCount(clinic, ClinicDays.of(second))).isEqualTo(1);
+
+        timelines.apply(events.getLast()); // delivered again after the restart: hands the queue over
+
+        assertThat(activeCount(clinic, ClinicDays.of(first))).isZero();
+        assertThat(activeCount(clinic, ClinicDays.of(second))).isEqualTo(1);
+        assertThat(mcidCount(clinic)).isEqualTo(1);
+        assertThat(timelineDoc(patient).getList("figureChanges", Document.class)).isEmpty();
+        assertThat(figureMarkers(dayDoc(clinic, ClinicDays.of(second)))).containsOnlyKeys(moved.getLast().changeId());
+        // The next update of that day (another patient's last session there) takes the marker away.
+        patientEvents(clinic, UUID.randomUUID(), second.plusSeconds(60), 5, 5).forEach(timelines::apply);
+        assertThat(figureMarkers(dayDoc(clinic, ClinicDays.of(second)))).doesNotContainKey(moved.getLast().changeId());
+        assertThat(activeCount(clinic, ClinicDays.of(second))).isEqualTo(2);
+    }
+
+    @Test
+    void aDayDocumentAndClinicPatientsKeepTheirSizeAndTheDashboardItsReadsFrom200To2000Patients() {
+        var small = patientsOnADay(200);
+        var large = patientsOnADay(2_000);
+
+        log.info("Patients' last session on one day, half at the MCID: 200 -> day document {} bytes, clinicPatients {} bytes,"
+                        + " dashboard examined {} documents; 2,000 -> {} bytes, {} bytes, {} documents",
+                small.dayBytes(), small.patientsBytes(), small.examined(), large.dayBytes(), large.patientsBytes(), large.examined());
+        assertThat(large.dayBytes()).as("bytes of the day document").isCloseTo(small.dayBytes(), within(64));
+        assertThat(large.patientsBytes()).as("bytes of clinicPatients").isCloseTo(small.patientsBytes(), within(64));
+        assertThat(large.examined()).as("documents the dashboard examines").isEqualTo(small.examined()).isPositive();
+    }
+
+    private record Patients(int dayBytes, int patientsBytes, long examined) {
+    }
+
+    /**
+     * {@code n} patients of one clinic, their one session on the same day four days ago, every
+     * other one at the pain MCID, through the timeline's handler (which hands the changes over).
+     */
+    private Patients patientsOnADay(int n) {
+        String clinic = clinic();
+        Instant day = clock.instant().minus(Duration.ofDays(4)).truncatedTo(ChronoUnit.DAYS).plus(Duration.ofHours(9));
+        for (int i = 0; i < n; i++) {
+            patientEvents(clinic, UUID.randomUUID(), day.plusSeconds(i), 7, i % 2 == 0 ? 4 : 6).forEach(timelines::apply);
+        }
+        assertThat(activeCount(clinic, ClinicDays.of(day))).isEqualTo(n);
+        assertThat(mcidCount(clinic)).isEqualTo(n / 2);
+        var dashboard = dashboards.dashboard(clinic);
+        assertThat(dashboard.activePatients()).isEqualTo(n);
+        assertThat(dashboard.patientsReachingPainMcid()).isEqualTo(n / 2);
+        long examined = Long.MAX_VALUE;
+        for (int run = 0; run < 3; run++) { // the least of a few: a read by the listener or the sweep can only add
+            examined = Math.min(examined, DocumentReads.during(DATABASE, () -> dashboards.dashboard(clinic)));
+        }
+        return new Patients(bytes(dayDoc(clinic, ClinicDays.of(day))), bytes(patientsDoc(clinic)), examined);
+    }
+
+    /** Registration, intake (pain {@code intakePain}) and one session ending at {@code ended} (pain after it {@code painAfter}). */
+    private static List<EventEnvelope> patientEvents(String clinic, UUID patient, Instant ended, int intakePain, int painAfter) {
+        Instant registered = ended.minus(Duration.ofDays(1));
+        var intake = new EventPayload.IntakeCompleted(UUID.randomUUID(), registered, "t-1", List.of(), intakePain,
+                NeedlingClearance.CLEARED, List.of(), List.of());
+        var session = new EventPayload.SessionRecorded(UUID.randomUUID(), "t-1", ended.minus(Duration.ofMinutes(40)), ended,
+                List.of(new EventPayload.NeedlingSite("UPPER_TRAPEZIUS", Side.RIGHT, Technique.DEEP, 2, 60, true)),
+                List.of(), intakePain, painAfter, List.of(), false, false);
+        return List.of(EventEnvelope.of(registered, patient, clinic, new EventPayload.PatientRegistered(registered)),
+                EventEnvelope.of(registered, patient, clinic, intake), EventEnvelope.of(ended, patient, clinic, session));
+    }
+
+    private static FigureChange change(FigureChange.Kind kind, LocalDate day) {
+        return new FigureChange(UUID.randomUUID().toString(), kind, day == null ? null : day.toString());
+    }
+
+    private Document dayDoc(String clinic, LocalDate day) {
+        return mongo.findById(DashboardProjector.dayId(clinic, day), Document.class, DashboardProjector.DAYS);
+    }
+
+    private Document patientsDoc(String clinic) {
+        return mongo.findById(clinic, Document.class, DashboardProjector.PATIENTS);
+    }
+
+    private Document timelineDoc(UUID patient) {
+        return mongo.findById(patient.toString(), Document.class, "timelines");
+    }
+
+    private long activeCount(String clinic, LocalDate day) {
+        Document doc = dayDoc(clinic, day);
+        return doc == null || doc.get("activeCount") == null ? 0 : ((Number) doc.get("activeCount")).longValue();
+    }
+
+    private long mcidCount(String clinic) {
+        Document doc = patientsDoc(clinic);
+        return doc == null || doc.get("mcidCount") == null ? 0 : ((Number) doc.get("mcidCount")).longValue();
+    }
+
+    private static Document figureMarkers(Document doc) {
+        Document inflight = doc.get("inflight", Document.class);
+        Document markers = inflight == null ? null : inflight.get("F", Document.class);
+        return markers == null ? new Document() : markers;
+    }
+
+    private static int bytes(Document doc) {
+        return new RawBsonDocument(doc, new DocumentCodec()).getByteBuffer().remaining();
     }
 
     // ---------------------------------------------------------------- the day at two sizes
