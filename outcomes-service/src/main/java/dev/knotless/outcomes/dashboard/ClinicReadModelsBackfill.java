@@ -145,7 +145,7 @@ class ClinicReadModelsBackfill implements InitializingBean {
                 DashboardProjector.DAYS).getModifiedCount();
         long clinics = mongo.updateMulti(Query.query(Criteria.where("mcid").exists(true)), new Update().unset("mcid"),
                 DashboardProjector.PATIENTS).getModifiedCount();
-        log.info("Patient figures kept as counters only: {} queued changes' timelines finished, maps removed from {} days and {} clinics",
+        log.info("Patient figures kept as counters only: changes left queued by {} timelines finished, maps removed from {} days and {} clinics",
                 leftovers.size(), days, clinics);
     }
 
