@@ -271,23 +271,18 @@ abstract class ReadModelDocumentCounts {
             LocalDate sessionDay = LocalDate.ofInstant(ended, ZoneOffset.UTC);
             var day = days.computeIfAbsent(sessionDay, d -> new Document("_id", clinicId + "|" + d)
                     .append("scheduled", new Document()).append("completed", new Document())
-                    .append("active", new Document()).append("activeCount", 0L)
+                    .append("activeCount", 0L)
                     .append("soreness", new Document("H24", new Document("DEEP", new Document("sum", 0L).append("n", 0L)))));
             // Counted by the minute its window closes, from the start of the session's day (CloseMinute).
             String closeMinute = Long.toString(Math.ceilDiv(opens.plus(Duration.ofHours(24)).getEpochSecond(), 60) - sessionDay.toEpochDay() * 1440);
             day.get("scheduled", Document.class).merge(closeMinute, 1, (a, b) -> (Integer) a + (Integer) b);
-            day.get("active", Document.class).append(patients.get(i), true);
             day.put("activeCount", day.getLong("activeCount") + 1);
-        }
-        Document mcid = new Document();
-        for (int i = 0; i < n / 2; i++) {
-            mcid.append(patients.get(i), true);
         }
         mongo.getCollection("timelines").insertMany(timelines);
         mongo.getCollection("alerts").insertMany(alerts);
         mongo.getCollection("followups").insertMany(followUps);
         mongo.getCollection("clinicDays").insertMany(new ArrayList<>(days.values()));
-        mongo.getCollection("clinicPatients").insertOne(new Document("_id", clinicId).append("mcid", mcid).append("mcidCount", (long) n / 2));
+        mongo.getCollection("clinicPatients").insertOne(new Document("_id", clinicId).append("mcidCount", (long) n / 2));
         mongo.getCollection("clinicAlerts").insertOne(new Document("_id", clinicId).append("open", open)
                 .append("count", new Document(counts)).append("acknowledged", acknowledged));
         settle();
