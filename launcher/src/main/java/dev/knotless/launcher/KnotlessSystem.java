@@ -117,6 +117,11 @@ public final class KnotlessSystem implements AutoCloseable {
         return store.file();
     }
 
+    /** The JVM options each service runs with, for a tool that starts one more instance as the launcher would. */
+    public static List<String> serviceJvmOptions() {
+        return ServiceProcess.JVM_OPTIONS;
+    }
+
     public LauncherOptions options() {
         return options;
     }

@@ -34,8 +34,10 @@ final class Replay {
         }
         int port = freePort();
         Path log = system.options().logDir().resolve("outcomes-replay-" + name + ".log");
-        List<String> command = new ArrayList<>(List.of(system.options().java().toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>();
+        command.add(system.options().java().toString());
+        command.addAll(KnotlessSystem.serviceJvmOptions());
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(system.options().root().toFile())
                 .redirectErrorStream(true)
