@@ -26,13 +26,16 @@ final class Backlog implements AutoCloseable {
 
     private final Admin admin;
     private final Http http;
+    /** What is left of the size's waiting time: a system that cannot catch up should not spend every wait's limit. */
+    private long budgetLeftNanos;
 
-    Backlog(String bootstrapServers, Http http) {
+    Backlog(String bootstrapServers, Http http, Duration budget) {
         Properties properties = new Properties();
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
         this.admin = Admin.create(properties);
         this.http = http;
+        this.budgetLeftNanos = budget.toNanos();
     }
 
     /** Events a group has still to read from the topics (a partition it never committed counts whole). */
@@ -92,13 +95,22 @@ final class Backlog implements AutoCloseable {
 
     /**
      * Waits until every outbox is empty and every group has read everything, twice in a row half a
-     * second apart (an event handled can stage another). Bounded by {@code timeout}.
+     * second apart (an event handled can stage another). Bounded by {@code timeout} and by what is
+     * left of the size's catch-up budget (at least a second: a caught-up system still says so).
      *
      * @return true when caught up, false when the time ran out
      */
     boolean awaitCaughtUp(String what, List<String> serviceUrls, Duration timeout) {
         long begin = System.nanoTime();
-        long deadline = begin + timeout.toNanos();
+        try {
+            return awaitCaughtUp(what, serviceUrls, begin, Math.min(timeout.toNanos(), Math.max(budgetLeftNanos, TimeUnit.SECONDS.toNanos(1))));
+        } finally {
+            budgetLeftNanos -= System.nanoTime() - begin;
+        }
+    }
+
+    private boolean awaitCaughtUp(String what, List<String> serviceUrls, long begin, long limitNanos) {
+        long deadline = begin + limitNanos;
         int quiet = 0;
         long nextReport = begin + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {
@@ -115,7 +127,8 @@ final class Backlog implements AutoCloseable {
             }
             Seeder.pause(500);
         }
-        Log.info("%s: NOT caught up after %d s", what, timeout.toSeconds());
+        Log.info("%s: NOT caught up after %d s%s", what, TimeUnit.NANOSECONDS.toSeconds(limitNanos),
+                budgetLeftNanos - limitNanos <= 0 ? " (the size's catch-up budget is spent: later waits check once)" : "");
         return false;
     }
 

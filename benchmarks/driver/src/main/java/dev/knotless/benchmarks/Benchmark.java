@@ -95,7 +95,7 @@ public final class Benchmark {
         Log.info("starting Knotless as ./knotless up does (data in %s)", dataDir);
         LauncherOptions options = LauncherOptions.defaults(settings.root()).withDataDir(dataDir).withFreePorts();
         try (KnotlessSystem system = KnotlessSystem.start(options); Http http = new Http();
-             Backlog backlog = new Backlog(system.kafkaBootstrapServers(), http)) {
+             Backlog backlog = new Backlog(system.kafkaBootstrapServers(), http, settings.catchUpBudget())) {
             running = system;
             String name = size.name();
             report.add(name, "startup", "start-up to ready" + (firstStart ? " (first start: jars extracted)" : ""),
