@@ -47,7 +47,7 @@ record Settings(
 
     /**
      * Durations and waits are short so that both sizes fit in 15 minutes: a system that cannot keep up
-     * runs every bounded wait to its limit (docs/PERFORMANCE.md, "How long it takes").
+     * runs every bounded wait to its limit (docs/PERFORMANCE.md, the latest results).
      */
     static Settings fromSystemProperties() {
         Path root = Path.of(property("bench.root", System.getProperty("user.dir"))).toAbsolutePath().normalize();
