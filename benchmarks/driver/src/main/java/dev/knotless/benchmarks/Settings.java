@@ -82,8 +82,8 @@ record Settings(
                 Duration.ofSeconds(integer("bench.seed.timeout", 300)),
                 Duration.ofSeconds(integer("bench.tokens.timeout", 45)),
                 Duration.ofSeconds(integer("bench.catch-up.timeout", 30)),
-                Duration.ofSeconds(integer("bench.catch-up.budget", 60)),
-                Duration.ofSeconds(integer("bench.replay.timeout", 45)),
+                Duration.ofSeconds(integer("bench.catch-up.budget", 90)),
+                Duration.ofSeconds(integer("bench.replay.timeout", 60)),
                 property("bench.gatling.java-options", "-Xmx512m -XX:+UseParallelGC"));
     }
 
