@@ -50,10 +50,12 @@ class OutcomesEventListener {
             case EventPayload.SessionRecorded session -> dashboard.sync(followUps.onSessionRecorded(event, session));
             case EventPayload.AlertRaised raised -> alerts.onAlertRaised(event, raised);
             case EventPayload.AlertAcknowledged acknowledged -> alerts.onAlertAcknowledged(event, acknowledged);
-            case EventPayload.FollowUpOpened opened -> dashboard.onFollowUp(event, opened.followUpId(), FollowUpStatus.OPEN, null);
+            // Opened and missed change no day figure (missed is read from the close minutes): no read of the follow-up for them.
+            // Its "scheduled" count comes with SessionRecorded, whose redelivery also finishes one a crash interrupted.
+            case EventPayload.FollowUpOpened opened -> { }
             case EventPayload.FollowUpCompleted completed ->
                     dashboard.onFollowUp(event, completed.followUpId(), FollowUpStatus.COMPLETED, completed.soreness());
-            case EventPayload.FollowUpMissed missed -> dashboard.onFollowUp(event, missed.followUpId(), FollowUpStatus.MISSED, null);
+            case EventPayload.FollowUpMissed missed -> { }
             case EventPayload.PatientRegistered p -> { }
             case EventPayload.IntakeCompleted p -> { }
             case EventPayload.AssessmentRecorded p -> { }
