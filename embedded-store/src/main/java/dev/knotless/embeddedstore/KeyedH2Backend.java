@@ -2,30 +2,42 @@ package dev.knotless.embeddedstore;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.AbstractSynchronizedMongoCollection;
+import de.bwaldvogel.mongo.backend.Assert;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.DatabaseResolver;
+import de.bwaldvogel.mongo.backend.DocumentWithPosition;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.Utils;
+import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.aggregation.Aggregation;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.ByteArrayDataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * mongo-java-server's H2 backend, with these changes: a filter that names every key of a unique index
  * by equality or {@code $in} is served from that index whatever else it asks ({@link KeyedPlan});
  * the documents each query examines are counted ({@link #documentsExamined()}); unique indexes
- * order their keys without Java serialization ({@link KeyOrder}); and collections do not keep a
+ * order their keys without Java serialization ({@link KeyOrder}); documents are stored as BSON bytes
+ * instead of Java-serialized objects ({@link KeyedCollection}); and collections do not keep a
  * data-size figure, which cost two BSON encodings of the whole document and a write on every update.
  *
  * <p>Non-unique indexes stay ignored, as mongo-java-server ignores them: a query by any other field
@@ -45,6 +57,10 @@ public class KeyedH2Backend extends H2Backend {
     // (in H2's serialized-bytes order) under the plain name: those are removed, and the new, empty maps are
     // filled from the documents when the collection adds the index, as mongo-java-server does for a new index.
     private static final String KEY_ORDER_SUFFIX = "#keyOrder";
+    // Document maps holding BSON bytes (KeyedCollection) carry this suffix.
+    private static final String BSON_SUFFIX = "#bson";
+
+    private static final Logger log = LoggerFactory.getLogger(KeyedH2Backend.class);
 
     private volatile DocumentsExamined examined;
 
@@ -129,24 +145,133 @@ public class KeyedH2Backend extends H2Backend {
 
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
-            String fullCollectionName = getFullCollectionNamespace(collectionName);
-            MVMap<Object, Document> dataMap = getMvStore().openMap(DATABASES_PREFIX + fullCollectionName);
-            MVMap<String, Object> metaMap = getMvStore().openMap(META_PREFIX + fullCollectionName);
-            return new KeyedCollection(this, collectionName, options, dataMap, metaMap);
+            return new KeyedCollection(this, collectionName, options, dataMap(getFullCollectionNamespace(collectionName)));
+        }
+
+        /**
+         * The collection's documents as BSON bytes, under the plain map's name plus {@link #BSON_SUFFIX}. A
+         * store written before has them Java-serialized under the plain name: they are copied over once and
+         * the plain map removed after the copy, so a crash in between only copies again.
+         */
+        private MVMap<Object, byte[]> dataMap(String fullCollectionName) {
+            String plainName = DATABASES_PREFIX + fullCollectionName;
+            MVMap<Object, byte[]> data = getMvStore().openMap(plainName + BSON_SUFFIX,
+                    new MVMap.Builder<Object, byte[]>().valueType(ByteArrayDataType.INSTANCE));
+            if (getMvStore().hasMap(plainName)) {
+                MVMap<Object, Document> serialized = getMvStore().openMap(plainName);
+                log.info("Converting the {} documents of {} to BSON (once)", serialized.size(), fullCollectionName);
+                serialized.forEach((key, document) -> data.put(key, BsonBytes.encode(document)));
+                getMvStore().removeMap(serialized);
+                String metaName = META_PREFIX + fullCollectionName;
+                if (getMvStore().hasMap(metaName)) {
+                    getMvStore().removeMap(metaName); // its data size figure is not kept any more
+                }
+            }
+            return data;
+        }
+
+        @Override
+        public void dropCollection(String collectionName, Oplog oplog) {
+            super.dropCollection(collectionName, oplog);
+            String name = DATABASES_PREFIX + getFullCollectionNamespace(collectionName) + BSON_SUFFIX;
+            if (getMvStore().hasMap(name)) {
+                getMvStore().removeMap(name);
+            }
+        }
+
+        @Override
+        public void moveCollection(MongoDatabase oldDatabase, MongoCollection<?> collection, String newCollectionName) {
+            super.moveCollection(oldDatabase, collection, newCollectionName);
+            String name = DATABASES_PREFIX + collection.getFullName() + BSON_SUFFIX;
+            if (getMvStore().hasMap(name)) {
+                getMvStore().renameMap(getMvStore().openMap(name), DATABASES_PREFIX + getFullCollectionNamespace(newCollectionName) + BSON_SUFFIX);
+            }
         }
     }
 
-    private final class KeyedCollection extends H2Collection {
+    /**
+     * mongo-java-server's H2Collection with its documents stored as BSON bytes ({@link BsonBytes}).
+     * H2 stores a value it does not know by Java serialization, and reads or writes a whole page of
+     * values at a time: every changed page was Java-serialized at the next commit, and every page read
+     * from the file deserialized all its documents, where one was asked for. That was about a third of
+     * the store's time under load, and its many small objects filled the heap (docs/PERFORMANCE.md).
+     * As bytes, a page is copied, a document is decoded only when it is read, and the page cache holds
+     * one array per document.
+     */
+    private final class KeyedCollection extends AbstractSynchronizedMongoCollection<Object> {
 
-        KeyedCollection(MongoDatabase database, String collectionName, CollectionOptions options,
-                        MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap) {
-            super(database, collectionName, options, dataMap, metaMap, getCursorRegistry());
+        private final MVMap<Object, byte[]> dataMap;
+
+        KeyedCollection(MongoDatabase database, String collectionName, CollectionOptions options, MVMap<Object, byte[]> dataMap) {
+            super(database, collectionName, options, getCursorRegistry());
+            this.dataMap = dataMap;
         }
 
         /** Nothing here asks for a collection's data size; keeping it re-encoded every updated document twice. */
         @Override
         protected boolean tracksDataSize() {
             return false;
+        }
+
+        @Override
+        protected void updateDataSize(int sizeDelta) {
+            // not tracked (tracksDataSize)
+        }
+
+        @Override
+        protected int getDataSize() {
+            return 0;
+        }
+
+        @Override
+        protected Object addDocumentInternal(Document document) {
+            Object key = getIdField() != null ? Utils.getSubdocumentValue(document, getIdField()) : UUID.randomUUID();
+            byte[] previous = dataMap.put(Missing.ofNullable(key), BsonBytes.encode(document));
+            Assert.isNull(previous, () -> "Document with key '" + key + "' already existed in " + this);
+            return key;
+        }
+
+        @Override
+        public int count() {
+            return dataMap.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return dataMap.isEmpty();
+        }
+
+        @Override
+        protected Document getDocument(Object position) {
+            return BsonBytes.decode(dataMap.get(position));
+        }
+
+        @Override
+        protected void removeDocument(Object position) {
+            if (dataMap.remove(position) == null) {
+                throw new NoSuchElementException("No document with key " + position);
+            }
+        }
+
+        @Override
+        protected Stream<DocumentWithPosition<Object>> streamAllDocumentsWithPosition() {
+            return dataMap.entrySet().stream().map(entry -> new DocumentWithPosition<>(BsonBytes.decode(entry.getValue()), entry.getKey()));
+        }
+
+        @Override
+        protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
+            dataMap.put(Missing.ofNullable(position), BsonBytes.encode(newDocument));
+        }
+
+        @Override
+        protected QueryResult matchDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
+                                             Document fieldSelector) {
+            Stream<Document> documents = isNaturalDescending(orderBy)
+                    ? streamAllDocumentsWithPosition()
+                            .sorted((a, b) -> ValueComparator.desc().compare(a.getPosition(), b.getPosition()))
+                            .map(DocumentWithPosition::getDocument)
+                    : dataMap.values().stream().map(BsonBytes::decode);
+            return matchDocumentsFromStream(documents, query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
         }
 
         @Override

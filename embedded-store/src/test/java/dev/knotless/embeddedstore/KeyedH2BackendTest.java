@@ -154,11 +154,15 @@ class KeyedH2BackendTest {
             coll.insertMany(batch);
             c.getDatabase(DB).getCollection("numbers").insertMany(List.of(new Document("_id", 7), new Document("_id", 42L),
                     new Document("_id", uuid.toString()).append("kind", "string")));
+            c.getDatabase(DB).getCollection("kinds").insertOne(everyKindOfValue("written-before"));
         }
         old.shutdownNow();
 
         KeyedH2Backend upgraded = new KeyedH2Backend(file);
-        assertThat(upgraded.getMvStore().getMapNames()).noneMatch(name -> name.contains("._index_") && !name.endsWith("#keyOrder"));
+        assertThat(upgraded.getMvStore().getMapNames()).noneMatch(name -> name.contains("._index_") && !name.endsWith("#keyOrder"))
+                .as("documents converted to BSON once, the Java-serialized maps gone")
+                .noneMatch(name -> name.startsWith("databases.") && !name.endsWith("#bson"))
+                .contains("databases." + DB + ".kinds#bson");
         MongoServer server = new MongoServer(upgraded);
         InetSocketAddress again = server.bind();
         try (MongoClient c = MongoClients.create("mongodb://127.0.0.1:" + again.getPort())) {
@@ -175,9 +179,52 @@ class KeyedH2BackendTest {
             assertThat(numbers.find(Filters.eq("_id", 42L)).first()).isNotNull();
             assertThat(numbers.find(Filters.eq("_id", 7)).first()).isNotNull();
             assertThat(numbers.find(Filters.eq("_id", uuid.toString())).first()).containsEntry("kind", "string");
+            assertThat(c.getDatabase(DB).getCollection("kinds").find(Filters.eq("_id", "written-before")).first())
+                    .isEqualTo(everyKindOfValue("written-before"));
         } finally {
             server.shutdownNow();
         }
+    }
+
+    @Test
+    void everyKindOfValueReadsBackAsWrittenAcrossARestart(@TempDir Path dir) {
+        String file = dir.resolve("store.mv.db").toString();
+        MongoServer first = new MongoServer(new KeyedH2Backend(file));
+        InetSocketAddress address = first.bind();
+        try (MongoClient c = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+            var kinds = c.getDatabase(DB).getCollection("kinds");
+            kinds.insertOne(everyKindOfValue("a"));
+            kinds.updateOne(Filters.eq("_id", "a"), Updates.combine(Updates.inc("int", 1), Updates.push("list", "pushed")));
+        }
+        first.shutdownNow();
+
+        MongoServer second = new MongoServer(new KeyedH2Backend(file));
+        InetSocketAddress again = second.bind();
+        try (MongoClient c = MongoClients.create("mongodb://127.0.0.1:" + again.getPort())) {
+            Document expected = everyKindOfValue("a").append("int", 8);
+            expected.getList("list", Object.class).add("pushed");
+            assertThat(c.getDatabase(DB).getCollection("kinds").find(Filters.eq("_id", "a")).first()).isEqualTo(expected);
+        } finally {
+            second.shutdownNow();
+        }
+    }
+
+    /** One field of each BSON type the services write (a fresh document each call). */
+    private static Document everyKindOfValue(String id) {
+        return new Document("_id", id)
+                .append("string", "text with ü and 漢字")
+                .append("int", 7)
+                .append("long", 1L << 40)
+                .append("double", 2.5)
+                .append("decimal", new org.bson.types.Decimal128(new java.math.BigDecimal("12.340")))
+                .append("bool", true)
+                .append("null", null)
+                .append("date", new java.util.Date(1_764_633_600_123L))
+                .append("objectId", new org.bson.types.ObjectId("6750a1b2c3d4e5f601234567"))
+                .append("uuid", new org.bson.types.Binary(org.bson.BsonBinarySubType.UUID_STANDARD, new byte[16]))
+                .append("binary", new org.bson.types.Binary(new byte[] {1, 2, 3}))
+                .append("nested", new Document("a", 1).append("b", new Document("c", List.of(1, "two"))))
+                .append("list", new ArrayList<>(List.of(new Document("x", 1), 2L, "three")));
     }
 
     @Test
