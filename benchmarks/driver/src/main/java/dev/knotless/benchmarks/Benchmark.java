@@ -247,6 +247,8 @@ public final class Benchmark {
             report.add(name, "replay", "replay: events/s rebuilding outcomes-service's read models", replay.eventsPerSecond(), "events/s", 20_000.0, Better.HIGHER, true,
                     replay.events() + " events in " + Report.number(replay.seconds()) + " s from the first commit, "
                             + Report.number(replay.secondsFromStart()) + " s from the process start" + (replay.finished() ? "" : "; NOT finished"));
+            report.add(name, "replay-cpu-outcomes", "replay: CPU per event, outcomes-service", replay.outcomesCpuMs(), "ms", null, Better.LOWER, false);
+            report.add(name, "replay-cpu-launcher", "replay: CPU per event, launcher (Kafka, store)", replay.launcherCpuMs(), "ms", null, Better.LOWER, false);
             Log.info("stopping Knotless");
         } finally {
             running = null;

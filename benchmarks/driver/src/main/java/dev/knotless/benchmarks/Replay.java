@@ -19,7 +19,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class Replay {
 
-    record Result(long events, double seconds, double secondsFromStart, double eventsPerSecond, boolean finished) {
+    /**
+     * {@code outcomesCpuMs} and {@code launcherCpuMs}: CPU time per replayed event of the replaying
+     * service and of the launcher's JVM (Kafka and the store), from the first commit on. Unlike the
+     * rate, CPU time per event hardly changes when something else on the machine competes for it.
+     */
+    record Result(long events, double seconds, double secondsFromStart, double eventsPerSecond, boolean finished,
+                  double outcomesCpuMs, double launcherCpuMs) {
+    }
+
+    /** CPU time of a process so far, in ms (0 when the OS does not say). */
+    private static double cpuMs(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(0.0);
     }
 
     private Replay() {
@@ -37,6 +48,11 @@ final class Replay {
         List<String> command = new ArrayList<>();
         command.add(system.options().java().toString());
         command.addAll(KnotlessSystem.serviceJvmOptions());
+        // For experiments on the consumer (a later option wins): -Dbench.replay.jvm-options="-XX:TieredStopAtLevel=4".
+        String extra = System.getProperty("bench.replay.jvm-options", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(system.options().root().toFile())
@@ -59,18 +75,23 @@ final class Replay {
         try {
             long deadline = begin + timeout.toNanos();
             long consuming = 0;
+            double outcomesCpuAtStart = 0;
+            double launcherCpuAtStart = 0;
             long nextReport = begin + TimeUnit.SECONDS.toNanos(5);
             while (System.nanoTime() < deadline && process.isAlive()) {
                 long lag = backlog.lag(group, Backlog.TOPICS);
                 long now = System.nanoTime();
                 if (consuming == 0 && lag < events) {
                     consuming = now; // the first commit: reading has begun
+                    outcomesCpuAtStart = cpuMs(process.toHandle());
+                    launcherCpuAtStart = cpuMs(ProcessHandle.current());
                 }
                 if (lag == 0) {
                     // From the first committed offset: the JVM's start-up is not replay.
                     double seconds = (now - consuming) / 1e9;
                     double rate = events / Math.max(seconds, 0.001);
-                    return new Result(events, seconds, (now - begin) / 1e9, rate, true);
+                    return new Result(events, seconds, (now - begin) / 1e9, rate, true,
+                            (cpuMs(process.toHandle()) - outcomesCpuAtStart) / events, (cpuMs(ProcessHandle.current()) - launcherCpuAtStart) / events);
                 }
                 if (now > nextReport) {
                     nextReport += TimeUnit.SECONDS.toNanos(5);
@@ -82,7 +103,10 @@ final class Replay {
             long done = lag == Long.MAX_VALUE ? 0 : events - lag;
             double seconds = consuming == 0 ? timeout.toSeconds() : (System.nanoTime() - consuming) / 1e9;
             Log.info("replay: not finished (%s)", process.isAlive() ? "timed out" : "the process stopped, see " + log);
-            return new Result(events, seconds, (System.nanoTime() - begin) / 1e9, done / Math.max(seconds, 0.001), false);
+            boolean measured = consuming != 0 && done > 0;
+            return new Result(events, seconds, (System.nanoTime() - begin) / 1e9, done / Math.max(seconds, 0.001), false,
+                    measured ? (cpuMs(process.toHandle()) - outcomesCpuAtStart) / done : 0,
+                    measured ? (cpuMs(ProcessHandle.current()) - launcherCpuAtStart) / done : 0);
         } finally {
             process.destroy();
             try {
