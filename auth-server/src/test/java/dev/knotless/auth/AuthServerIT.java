@@ -7,6 +7,10 @@ import dev.knotless.auth.account.StaffAccount;
 import dev.knotless.auth.account.StaffAccounts;
 import dev.knotless.launcher.AuthorizationCodeFlow;
 import dev.knotless.launcher.AuthorizationCodeFlow.SignInException;
+import dev.knotless.launcher.TokenCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import dev.knotless.testsupport.DocumentReads;
 import dev.knotless.testsupport.EmbeddedInfrastructure;
 import dev.knotless.testsupport.MutableClock;
@@ -243,6 +247,37 @@ class AuthServerIT {
         assertThat(withoutChallenge.statusCode()).isEqualTo(302);
         assertThat(withoutChallenge.headers().firstValue("Location").orElseThrow())
                 .startsWith("http://127.0.0.1/callback?error=invalid_request");
+    }
+
+    @Test
+    void knotlessTokenPrintsOnlyTheAccessToken() throws Exception {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+
+        int exit = TokenCommand.run(List.of("token", "therapist-a", "--issuer", base()), Map.of("KNOTLESS_DEMO_PASSWORD", DEMO_PASSWORD),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\R");
+        Jwt token = jwks().decode(printed.strip());
+        assertThat(token.getSubject()).isEqualTo("therapist-a");
+        assertThat(token.getAudience()).containsExactly("knotless-api");
+    }
+
+    @Test
+    void knotlessTokenWithAWrongPasswordPrintsNothingAndExitsWith2() {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+
+        int exit = TokenCommand.run(List.of("token", "therapist-b", "--password", "not-the-password"),
+                Map.of("KNOTLESS_ISSUER", base(), "KNOTLESS_DEMO_PASSWORD", DEMO_PASSWORD),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Sign-in failed for therapist-b");
     }
 
     private SignInException signInFails(String username, String password) {

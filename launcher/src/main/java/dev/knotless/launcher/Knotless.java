@@ -1,6 +1,7 @@
 package dev.knotless.launcher;
 
 import dev.knotless.launcher.CommandLine.Help;
+import dev.knotless.launcher.CommandLine.Token;
 import dev.knotless.launcher.CommandLine.Up;
 import dev.knotless.launcher.CommandLine.UsageException;
 import java.io.PrintStream;
@@ -20,6 +21,10 @@ public final class Knotless {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("token")) {
+            // Only the token on standard output: nothing else is started or logged.
+            System.exit(TokenCommand.run(List.of(args), System.getenv(), out, System.err));
+        }
         Path workingDir = Path.of("").toAbsolutePath();
         CommandLine.Command command;
         try {
@@ -34,6 +39,7 @@ public final class Knotless {
         switch (command) {
             case Help help -> out.print(CommandLine.usage());
             case Up up -> up(up.options());
+            case Token token -> System.exit(TokenCommand.run(token, out, System.err));
         }
     }
 
