@@ -53,9 +53,10 @@ public record AuthProperties(
     }
 
     /**
-     * @param enabled  create the demo accounts when missing (off unless asked for)
-     * @param password their password when first created; blank: generated and printed once
+     * @param enabled        create the demo accounts when missing (off unless asked for)
+     * @param password       their password when first created; blank: generated and printed once
+     * @param resetPasswords set the existing demo accounts' password again (a lost generated one), and unlock them
      */
-    public record DemoAccounts(@DefaultValue("false") boolean enabled, String password) {
+    public record DemoAccounts(@DefaultValue("false") boolean enabled, String password, @DefaultValue("false") boolean resetPasswords) {
     }
 }

@@ -27,6 +27,11 @@ public class StaffAccounts {
         return repository.existsById(username);
     }
 
+    /** The stored form of a password: a salted bcrypt hash with its algorithm prefix. */
+    public String hash(String rawPassword) {
+        return passwordEncoder.encode(rawPassword);
+    }
+
     /** Inserts a new account; fails when the username is taken (an insert, never an overwrite). */
     public StaffAccount create(String username, String clinicId, Role role, String rawPassword) {
         return repository.insert(StaffAccount.create(username, clinicId, role, passwordEncoder.encode(rawPassword)));

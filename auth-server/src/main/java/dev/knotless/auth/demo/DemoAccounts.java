@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The demo accounts of {@code ./knotless up}, only when {@code knotless.auth.demo-accounts.enabled}:
- * created when missing, never touched when present (a changed password stays changed). Their
+ * created when missing, never touched when present (a changed password stays changed) unless
+ * {@code knotless.auth.demo-accounts.reset-passwords} asks for it (a lost generated password). Their
  * password is {@code KNOTLESS_DEMO_PASSWORD}, or else generated once, stored hashed and printed on
  * the console (standard output) only, never to a log: it cannot be shown again.
  */
@@ -59,7 +60,9 @@ class DemoAccounts implements ApplicationRunner {
             return;
         }
         List<Demo> missing = ACCOUNTS.stream().filter(demo -> !accounts.exists(demo.username())).toList();
-        if (missing.isEmpty()) {
+        List<Demo> present = ACCOUNTS.stream().filter(demo -> !missing.contains(demo)).toList();
+        List<Demo> reset = settings.resetPasswords() ? present : List.of();
+        if (missing.isEmpty() && reset.isEmpty()) {
             log.info("Demo accounts present: {} (passwords unchanged)", ACCOUNTS.stream().map(Demo::username).toList());
             return;
         }
@@ -72,12 +75,20 @@ class DemoAccounts implements ApplicationRunner {
                 // another instance created it a moment ago: keep theirs
             }
         }
-        List<String> created = missing.stream().map(Demo::username).toList();
-        log.info("Demo accounts created: {}, password {}", created, generated ? "generated (printed on the console once)"
-                : "from KNOTLESS_DEMO_PASSWORD");
+        String hash = reset.isEmpty() ? null : accounts.hash(password);
+        for (Demo demo : reset) {
+            accounts.update(demo.username(), account -> {
+                account.changePasswordHash(hash);
+                account.signInSucceeded(); // unlocked too
+                return true;
+            });
+        }
+        List<String> changed = java.util.stream.Stream.concat(missing.stream(), reset.stream()).map(Demo::username).toList();
+        log.info("Demo accounts {}: {}, password {}", reset.isEmpty() ? "created" : "created or reset", changed,
+                generated ? "generated (printed on the console once)" : "from KNOTLESS_DEMO_PASSWORD");
         if (generated) {
             console.println();
-            console.println("Demo accounts " + String.join(", ", created) + " created.");
+            console.println("Demo accounts " + String.join(", ", changed) + (reset.isEmpty() ? " created." : " created or reset."));
             console.println(GENERATED_PASSWORD_LINE + password);
             console.println("It is kept only hashed and is not shown again; set KNOTLESS_DEMO_PASSWORD to choose one.");
             console.println();

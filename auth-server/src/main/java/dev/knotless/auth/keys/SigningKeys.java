@@ -49,7 +49,10 @@ public final class SigningKeys {
     /** Reads the keys in {@code dir}, generating one when there is none or a rotation was asked for. */
     public static SigningKeys loadOrGenerate(Path dir, Clock clock) {
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                restrictToOwner(dir, "rwx------");
+            }
             Path marker = dir.resolve(ROTATE_MARKER);
             boolean rotate = Files.exists(marker);
             if (rotate || keyFiles(dir).isEmpty()) {
@@ -116,7 +119,7 @@ public final class SigningKeys {
         // Written to a private temporary file, then moved: a crash never leaves half a key behind.
         Path temporary = Files.createTempFile(dir, ".signing-key-", ".tmp");
         try {
-            restrictToOwner(temporary);
+            restrictToOwner(temporary, "rw-------");
             Files.writeString(temporary, key.toJSONString(), StandardCharsets.UTF_8);
             try {
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
@@ -130,9 +133,9 @@ public final class SigningKeys {
         }
     }
 
-    private static void restrictToOwner(Path file) throws IOException {
+    private static void restrictToOwner(Path file, String permissions) throws IOException {
         try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
         } catch (UnsupportedOperationException notPosix) {
             // Windows: the directory's own access rules apply
         }

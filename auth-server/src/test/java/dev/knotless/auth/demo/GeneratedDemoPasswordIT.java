@@ -1,6 +1,7 @@
 package dev.knotless.auth.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.knotless.auth.AuthProperties;
 import dev.knotless.auth.account.StaffAccounts;
@@ -47,11 +48,10 @@ class GeneratedDemoPasswordIT {
     @Test
     void theFirstStartPrintsAGeneratedPasswordOnceAndStoresOnlyItsHash() throws Exception {
         assertThat(accounts.exists("therapist-a")).as("off by default").isFalse();
-        var settings = new AuthProperties.DemoAccounts(true, "");
+        var settings = new AuthProperties.DemoAccounts(true, "", false);
 
         String firstStart = start(settings);
-        String password = firstStart.lines().filter(line -> line.startsWith(DemoAccounts.GENERATED_PASSWORD_LINE))
-                .map(line -> line.substring(DemoAccounts.GENERATED_PASSWORD_LINE.length())).findFirst().orElseThrow();
+        String password = passwordIn(firstStart);
         List<Document> stored = mongo.getCollection("staff_accounts").find().into(new ArrayList<>());
 
         assertThat(password).hasSizeGreaterThanOrEqualTo(20);
@@ -63,6 +63,18 @@ class GeneratedDemoPasswordIT {
 
         assertThat(secondStart).as("nothing printed on a restart").isEmpty();
         assertThat(mongo.getCollection("staff_accounts").find().into(new ArrayList<>())).isEqualTo(stored);
+
+        String reset = start(new AuthProperties.DemoAccounts(true, "", true));
+        String newPassword = passwordIn(reset);
+        assertThat(newPassword).isNotEqualTo(password);
+        assertThat(new AuthorizationCodeFlow(URI.create("http://localhost:" + port)).accessToken("therapist-b", newPassword)).isNotBlank();
+        assertThatThrownBy(() -> new AuthorizationCodeFlow(URI.create("http://localhost:" + port)).accessToken("therapist-b", password))
+                .isInstanceOf(AuthorizationCodeFlow.SignInException.class);
+    }
+
+    private static String passwordIn(String console) {
+        return console.lines().filter(line -> line.startsWith(DemoAccounts.GENERATED_PASSWORD_LINE))
+                .map(line -> line.substring(DemoAccounts.GENERATED_PASSWORD_LINE.length())).findFirst().orElseThrow();
     }
 
     private String start(AuthProperties.DemoAccounts settings) {

@@ -23,7 +23,9 @@ class SigningKeysTest {
 
     @Test
     void theFirstStartGeneratesAPrivateKeyFileAndLaterStartsReuseIt() throws Exception {
-        SigningKeys first = SigningKeys.loadOrGenerate(dir, clock);
+        SigningKeys first = SigningKeys.loadOrGenerate(dir.resolve("keys"), clock);
+        dir = dir.resolve("keys");
+        assertThat(Files.getPosixFilePermissions(dir)).as("a directory it creates").isEqualTo(PosixFilePermissions.fromString("rwx------"));
         List<Path> files = keyFiles();
         assertThat(files).hasSize(1);
         assertThat(Files.getPosixFilePermissions(files.getFirst())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
