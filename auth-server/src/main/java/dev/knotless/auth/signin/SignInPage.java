@@ -19,6 +19,19 @@ class SignInPage {
     static final String FAILED = "Sign-in failed. Check your username and password. After 5 failed attempts in a row an "
             + "account is locked for 15 minutes.";
 
+    /** Where a sign-in that did not start at an application ends: there is nothing to do here. */
+    @GetMapping("/")
+    ResponseEntity<String> signedIn(java.security.Principal principal) {
+        String html = """
+                <!DOCTYPE html>
+                <html lang="en">
+                <head><meta charset="utf-8"><title>Signed in to Knotless</title></head>
+                <body><main><h1>Signed in</h1><p>You are signed in as %s. Return to the Knotless application.</p></main></body>
+                </html>
+                """.formatted(org.springframework.web.util.HtmlUtils.htmlEscape(principal.getName()));
+        return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).cacheControl(CacheControl.noStore()).body(html);
+    }
+
     @GetMapping("/login")
     ResponseEntity<String> page(@RequestParam(required = false) String error, @RequestParam(required = false) String logout,
             CsrfToken csrf) {

@@ -11,7 +11,9 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import java.time.Clock;
 import java.util.Set;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 
 /** The OAuth2 and OpenID Connect endpoints; a browser that is not signed in is sent to the sign-in form. */
 @Configuration(proxyBeanMethods = false)
@@ -32,6 +34,12 @@ class AuthorizationServerConfig {
                 .exceptionHandling(exceptions -> exceptions
                         .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), browsers))
                 .build();
+    }
+
+    /** The sign-ins under way and the tokens issued, in memory, forgotten when expired (a restart forgets them all). */
+    @Bean
+    OAuth2AuthorizationService authorizationService(Clock clock) {
+        return new ExpiringAuthorizations(clock);
     }
 
     /** The issuer from {@code knotless.auth.issuer}; blank: each request's own base URL (tests on a random port). */
