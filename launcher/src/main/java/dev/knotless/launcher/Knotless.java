@@ -1,6 +1,7 @@
 package dev.knotless.launcher;
 
 import dev.knotless.launcher.CommandLine.Help;
+import dev.knotless.launcher.CommandLine.Token;
 import dev.knotless.launcher.CommandLine.Up;
 import dev.knotless.launcher.CommandLine.UsageException;
 import java.io.PrintStream;
@@ -20,6 +21,10 @@ public final class Knotless {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("token")) {
+            // Only the token on standard output: nothing else is started or logged.
+            System.exit(TokenCommand.run(List.of(args), System.getenv(), out, System.err));
+        }
         Path workingDir = Path.of("").toAbsolutePath();
         CommandLine.Command command;
         try {
@@ -34,6 +39,7 @@ public final class Knotless {
         switch (command) {
             case Help help -> out.print(CommandLine.usage());
             case Up up -> up(up.options());
+            case Token token -> System.exit(TokenCommand.run(token, out, System.err));
         }
     }
 
@@ -78,6 +84,7 @@ public final class Knotless {
         out.println("Knotless is up in " + KnotlessSystem.seconds(system.startupTime()) + ".");
         out.println();
         out.printf("  %-18s %s/api   (through the gateway, the only entry for users)%n", "API", system.gatewayUrl());
+        out.printf("  %-18s %s   (sign-in, OpenID Connect; /oauth2/jwks, /actuator/health)%n", "auth-server", system.issuer());
         for (Service service : List.of(Service.GATEWAY, Service.INTAKE, Service.SESSION, Service.OUTCOMES)) {
             String url = system.url(service);
             out.printf("  %-18s %s/actuator/health   %s/actuator/prometheus%n", service.serviceName(), url, url);
@@ -87,7 +94,28 @@ public final class Knotless {
                 "store", system.storeUri(), system.storeFile());
         out.printf("  %-18s %s%n", "logs", options.logDir());
         out.println();
+        printSignIn(system);
+        out.println();
         out.println("Press Ctrl-C to stop.");
+    }
+
+    /** How to sign in: the demo accounts, where their password comes from, and the token command. */
+    static void printSignIn(KnotlessSystem system) {
+        out.println("Sign in with a demo account: therapist-a, admin-a (clinic admin), both in clinic-a; therapist-b in clinic-b;");
+        out.println("operator (no clinic, no patient data).");
+        String demoPassword = System.getenv("KNOTLESS_DEMO_PASSWORD");
+        if (system.generatedDemoPassword().isPresent()) {
+            out.println("  Their password, generated now and shown only this once (stored hashed):");
+            out.println("    export KNOTLESS_DEMO_PASSWORD='" + system.generatedDemoPassword().get() + "'");
+        } else if (demoPassword != null && !demoPassword.isEmpty()) {
+            out.println("  Their password: the value of KNOTLESS_DEMO_PASSWORD (as when they were created; a restart changes none).");
+        } else {
+            out.println("  Their password: the one shown when they were created (first start). Set it as KNOTLESS_DEMO_PASSWORD,");
+            out.println("  or give --password to ./knotless token. Lost it: KNOTLESS_DEMO_RESET_PASSWORDS=true ./knotless up");
+        }
+        out.println("  A token for the API:   TOKEN=$(./knotless token therapist-a)");
+        out.println("                         curl -H \"Authorization: Bearer $TOKEN\" " + system.gatewayUrl() + "/api/...");
+        out.println("  In a browser:          " + system.gatewayUrl() + "/ (signs in at " + system.issuer() + "/login)");
     }
 
     /** The repository this jar was built in ({@code <root>/launcher/target/knotless-launcher.jar}), else the working directory. */

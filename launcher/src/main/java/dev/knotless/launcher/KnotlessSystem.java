@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole of Knotless on this machine, without Docker: a Kafka broker and the embedded store
- * in this JVM, the three services as child processes (started together), then the gateway.
+ * in this JVM, then the auth-server, the three services (started together) and the gateway as
+ * child processes.
  * {@link #close()} stops everything in reverse order; data stays in the data directory.
  *
  * <pre>{@code
@@ -52,6 +53,8 @@ public final class KnotlessSystem implements AutoCloseable {
     private final long started = System.nanoTime();
     private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
     private final Map<Service, RunnableJar> runnable = new EnumMap<>(Service.class);
+    private volatile String generatedDemoPassword;
+    private final String gatewayClientSecret;
     private EmbeddedKafka kafka;
     private EmbeddedStore store;
     private Duration startupTime;
@@ -59,10 +62,19 @@ public final class KnotlessSystem implements AutoCloseable {
 
     private KnotlessSystem(LauncherOptions options) {
         this.options = options;
+        String configured = System.getenv("KNOTLESS_GATEWAY_CLIENT_SECRET");
+        // One per start unless given: only the auth-server and the gateway of this start need to share it.
+        this.gatewayClientSecret = configured != null && !configured.isBlank() ? configured : randomSecret();
+    }
+
+    private static String randomSecret() {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     /**
-     * Starts everything and returns once the gateway and the three services report ready.
+     * Starts everything and returns once the auth-server, the three services and the gateway report ready.
      *
      * @throws LaunchException when a jar is missing, a port is taken, or a part fails to start
      *                         (with the end of its log); whatever had started is stopped again
@@ -81,6 +93,8 @@ public final class KnotlessSystem implements AutoCloseable {
 
             system.prepareJars();
             system.startInfrastructure();
+            system.startServices(List.of(Service.AUTH)); // first: the others trust its tokens
+            system.takeGeneratedDemoPassword();
             system.startServices(Service.BEHIND_GATEWAY);
             system.startServices(List.of(Service.GATEWAY));
             system.startupTime = Duration.ofNanos(System.nanoTime() - system.started);
@@ -96,6 +110,16 @@ public final class KnotlessSystem implements AutoCloseable {
     /** {@code http://localhost:<gateway port>}: the one public entry, the API is under /api. */
     public String gatewayUrl() {
         return url(Service.GATEWAY);
+    }
+
+    /** {@code http://localhost:<auth port>}: the auth-server, the issuer of the tokens (the {@code iss} claim). */
+    public String issuer() {
+        return url(Service.AUTH);
+    }
+
+    /** The demo password the auth-server generated at this start (its first, without KNOTLESS_DEMO_PASSWORD), else empty. */
+    public java.util.Optional<String> generatedDemoPassword() {
+        return java.util.Optional.ofNullable(generatedDemoPassword);
     }
 
     /** {@code http://localhost:<port>} of one service (for its actuator endpoints). */
@@ -140,7 +164,7 @@ public final class KnotlessSystem implements AutoCloseable {
         return logFileOf(service);
     }
 
-    /** Stops the gateway, then the three services (SIGTERM, then SIGKILL after 30 s), then Kafka and the store. */
+    /** Stops the gateway, then the three services and the auth-server (SIGTERM, then SIGKILL after 30 s), then Kafka and the store. */
     @Override
     public synchronized void close() {
         closing = true;
@@ -267,6 +291,12 @@ public final class KnotlessSystem implements AutoCloseable {
         }
     }
 
+    /** The auth-server, ready, has printed its generated demo password if it made one: for the console, not the log. */
+    private void takeGeneratedDemoPassword() {
+        ServiceProcess auth = process(Service.AUTH);
+        generatedDemoPassword = DemoPassword.takeFrom(auth.logFile(), auth.logOffset()).orElse(null);
+    }
+
     private synchronized ServiceProcess process(Service service) {
         return processes.get(service);
     }
@@ -283,6 +313,23 @@ public final class KnotlessSystem implements AutoCloseable {
         env.put("SESSION_SERVICE_URL", "http://127.0.0.1:" + ports.session());
         env.put("OUTCOMES_SERVICE_URL", "http://127.0.0.1:" + ports.outcomes());
         env.put("SURVEY_BASE_URL", "http://localhost:" + ports.gateway());
+        // Where tokens come from; a service that does not check tokens yet ignores these.
+        env.put("KNOTLESS_AUTH_ISSUER", issuer());
+        env.put("KNOTLESS_AUTH_JWKS_URI", "http://127.0.0.1:" + ports.auth() + "/oauth2/jwks");
+        String gateway = "http://localhost:" + ports.gateway();
+        if (service == Service.AUTH || service == Service.GATEWAY) {
+            env.put("KNOTLESS_GATEWAY_CLIENT_SECRET", gatewayClientSecret);
+        }
+        if (service == Service.GATEWAY) {
+            env.put("KNOTLESS_GATEWAY_URL", gateway);
+        }
+        if (service == Service.AUTH) {
+            env.put("KNOTLESS_AUTH_KEYS_DIR", options.dataDir().resolve("auth-keys").toString());
+            env.put("KNOTLESS_DEMO_ACCOUNTS", "true");
+            env.put("KNOTLESS_GATEWAY_REDIRECT_URI", gateway + "/login/oauth2/code/knotless");
+            env.put("KNOTLESS_GATEWAY_POST_LOGOUT_URI", gateway + "/");
+            // KNOTLESS_DEMO_PASSWORD, when set, reaches it with the rest of the launcher's environment.
+        }
         return env;
     }
 

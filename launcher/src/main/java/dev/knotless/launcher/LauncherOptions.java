@@ -42,7 +42,7 @@ public record LauncherOptions(Path root, Path dataDir, Ports ports, Path java, D
         return new LauncherOptions(root, dataDir, ports, java, startTimeout);
     }
 
-    /** Seven ports free right now, so that a test disturbs nothing else on the machine. */
+    /** Eight ports free right now, so that a test disturbs nothing else on the machine. */
     public LauncherOptions withFreePorts() {
         return withPorts(Ports.free());
     }

@@ -3,8 +3,10 @@ package dev.knotless.launcher;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The four Spring Boot applications, each run from its executable jar as its own process. */
+/** The five Spring Boot applications, each run from its executable jar as its own process. */
 public enum Service {
+    /** The OpenID Connect provider, started first: the others trust its tokens. */
+    AUTH("auth-server", "knotless-auth"),
     INTAKE("intake-service", "knotless-intake"),
     SESSION("session-service", "knotless-session"),
     OUTCOMES("outcomes-service", "knotless-outcomes"),

@@ -97,6 +97,11 @@ final class ServiceProcess {
         return logFile;
     }
 
+    /** Where this run's output starts in the log file (earlier runs' output comes before). */
+    long logOffset() {
+        return logOffset;
+    }
+
     /**
      * Waits until {@code GET /actuator/health/readiness} (or {@code /actuator/health} where
      * probes are off) answers UP. Fails with the last lines of the log when the process ends or

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.knotless.launcher.CommandLine.Help;
+import dev.knotless.launcher.CommandLine.Token;
 import dev.knotless.launcher.CommandLine.Up;
 import dev.knotless.launcher.CommandLine.UsageException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +26,7 @@ class CommandLineTest {
         LauncherOptions options = up(Map.of(), "up");
 
         assertThat(options.ports()).isEqualTo(Ports.defaults());
-        assertThat(options.ports()).isEqualTo(new Ports(8080, 8081, 8082, 8083, 9092, 9093, 27017));
+        assertThat(options.ports()).isEqualTo(new Ports(8080, 8081, 8082, 8083, 9092, 9093, 27017, 9000));
         assertThat(options.dataDir()).isEqualTo(HERE.resolve("data"));
         assertThat(options.root()).isEqualTo(ROOT);
         assertThat(options.java()).isEqualTo(LauncherOptions.currentJava());
@@ -35,9 +37,9 @@ class CommandLineTest {
     void everyOptionIsReadInBothSpellings() {
         LauncherOptions options = up(Map.of(), "up", "--data-dir", "/var/knotless", "--gateway-port=9080", "--intake-port", "9081",
                 "--session-port", "9082", "--outcomes-port=9083", "--kafka-port", "19092", "--kafka-controller-port", "19093",
-                "--store-port", "37017", "--root", "/elsewhere", "--start-timeout", "60");
+                "--store-port", "37017", "--auth-port", "19000", "--root", "/elsewhere", "--start-timeout", "60");
 
-        assertThat(options.ports()).isEqualTo(new Ports(9080, 9081, 9082, 9083, 19092, 19093, 37017));
+        assertThat(options.ports()).isEqualTo(new Ports(9080, 9081, 9082, 9083, 19092, 19093, 37017, 19000));
         assertThat(options.dataDir()).isEqualTo(Path.of("/var/knotless"));
         assertThat(options.root()).isEqualTo(Path.of("/elsewhere"));
         assertThat(options.startTimeout()).isEqualTo(Duration.ofSeconds(60));
@@ -74,7 +76,8 @@ class CommandLineTest {
     @Test
     void theUsageNamesEveryOptionAndItsVariable() {
         assertThat(CommandLine.usage()).contains("--data-dir", "KNOTLESS_DATA_DIR", "--gateway-port", "KNOTLESS_GATEWAY_PORT",
-                "--kafka-controller-port", "KNOTLESS_KAFKA_CONTROLLER_PORT", "--store-port", "not MongoDB");
+                "--kafka-controller-port", "KNOTLESS_KAFKA_CONTROLLER_PORT", "--store-port", "not MongoDB", "--auth-port", "KNOTLESS_AUTH_PORT",
+                "./knotless token USERNAME", "KNOTLESS_PASSWORD", "KNOTLESS_DEMO_PASSWORD", "KNOTLESS_ISSUER");
     }
 
     @Test
@@ -86,6 +89,64 @@ class CommandLineTest {
         assertThatThrownBy(() -> up(Map.of("KNOTLESS_STORE_PORT", "-1"), "up")).hasMessage("--store-port needs a positive whole number, not '-1'");
         assertThatThrownBy(() -> up(Map.of(), "up", "--gateway-port", "70000")).hasMessageContaining("between 1 and 65535");
         assertThatThrownBy(() -> up(Map.of(), "up", "--gateway-port", "8081")).hasMessage("Port 8081 is given twice; every part needs its own port");
+    }
+
+    @Test
+    void tokenTakesAUsernameAndThePasswordFromTheOptionOrTheEnvironment() {
+        assertThat(CommandLine.parse(List.of("token", "therapist-a"), Map.of(), ROOT, HERE))
+                .isEqualTo(new Token("therapist-a", null, URI.create("http://localhost:9000")));
+        assertThat(CommandLine.parse(List.of("token", "therapist-a", "--password", "from-option"),
+                Map.of("KNOTLESS_PASSWORD", "from-env", "KNOTLESS_DEMO_PASSWORD", "demo"), ROOT, HERE))
+                .isEqualTo(new Token("therapist-a", "from-option", URI.create("http://localhost:9000")));
+        assertThat(CommandLine.parse(List.of("token", "admin-a"), Map.of("KNOTLESS_PASSWORD", "from-env", "KNOTLESS_DEMO_PASSWORD", "demo"),
+                ROOT, HERE)).extracting("password").isEqualTo("from-env");
+        assertThat(CommandLine.parse(List.of("token", "admin-a"), Map.of("KNOTLESS_DEMO_PASSWORD", "demo"), ROOT, HERE))
+                .extracting("password").isEqualTo("demo");
+    }
+
+    @Test
+    void tokenAsksTheIssuerFromTheOptionTheEnvironmentOrTheAuthPort() {
+        assertThat(token(Map.of("KNOTLESS_ISSUER", "http://auth.example:9100"), "token", "operator", "--issuer=https://auth.example/")
+                .issuer()).isEqualTo(URI.create("https://auth.example/"));
+        assertThat(token(Map.of("KNOTLESS_ISSUER", "http://auth.example:9100", "KNOTLESS_AUTH_PORT", "9300"), "token", "operator")
+                .issuer()).isEqualTo(URI.create("http://auth.example:9100"));
+        assertThat(token(Map.of("KNOTLESS_AUTH_PORT", "9300"), "token", "operator").issuer()).isEqualTo(URI.create("http://localhost:9300"));
+    }
+
+    @Test
+    void tokenMistakesAreNamed() {
+        assertThatThrownBy(() -> token(Map.of(), "token")).isInstanceOf(UsageException.class).hasMessageContaining("needs a username");
+        assertThatThrownBy(() -> token(Map.of(), "token", "a", "b")).hasMessageContaining("one username");
+        assertThatThrownBy(() -> token(Map.of(), "token", "a", "--password")).hasMessage("--password needs a value");
+        assertThatThrownBy(() -> token(Map.of(), "token", "a", "--user", "x")).hasMessageContaining("Unknown option '--user'");
+        assertThatThrownBy(() -> token(Map.of(), "token", "a", "--issuer", "localhost:9000")).hasMessageContaining("http(s) URL");
+    }
+
+    @Test
+    void tokenWithoutAPasswordExitsWith2AndSaysWhereOneComesFrom() {
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        int exit = TokenCommand.run(token(Map.of(), "token", "therapist-a"), new java.io.PrintStream(out), new java.io.PrintStream(err));
+        assertThat(exit).isEqualTo(2);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).contains("no password", "--password", "KNOTLESS_PASSWORD", "KNOTLESS_DEMO_PASSWORD");
+    }
+
+    @Test
+    void tokenAgainstNoAuthServerSaysWhereItLooked() throws Exception {
+        int port;
+        try (var probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        var err = new java.io.ByteArrayOutputStream();
+        int exit = TokenCommand.run(token(Map.of(), "token", "therapist-a", "--password", "x", "--issuer", "http://127.0.0.1:" + port),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()), new java.io.PrintStream(err));
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("cannot reach the auth-server at http://127.0.0.1:" + port);
+    }
+
+    private static Token token(Map<String, String> environment, String... args) {
+        return (Token) CommandLine.parse(List.of(args), environment, ROOT, HERE);
     }
 
     private static LauncherOptions up(Map<String, String> environment, String... args) {

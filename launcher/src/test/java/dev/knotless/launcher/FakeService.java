@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * A stand-in for a service jar, so that the launcher is tested without the real services: it
  * listens on {@code SERVER_PORT}, answers the readiness probe, shows its environment at
  * {@code /env}. With {@code FAKE_FAIL=1} it prints a reason and exits with status 3; with
- * {@code FAKE_HANG=1} it never becomes ready.
+ * {@code FAKE_HANG=1} it never becomes ready. Asked for demo accounts without a password, it
+ * prints a generated one as the auth-server does.
  */
 public final class FakeService {
 
@@ -31,6 +32,10 @@ public final class FakeService {
         if ("1".equals(System.getenv("FAKE_HANG"))) {
             System.out.println("fake service: waiting for something that never comes");
             new java.util.concurrent.CountDownLatch(1).await(); // until the launcher gives up and kills it
+        }
+        String demoPassword = System.getenv("KNOTLESS_DEMO_PASSWORD");
+        if ("true".equals(System.getenv("KNOTLESS_DEMO_ACCOUNTS")) && (demoPassword == null || demoPassword.isEmpty())) {
+            System.out.println(DemoPassword.LINE + "fake-generated-password");
         }
         int port = Integer.parseInt(System.getenv("SERVER_PORT"));
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);

@@ -60,6 +60,27 @@ class KnotlessSystemIT {
                             "SESSION_SERVICE_URL=http://127.0.0.1:" + ports.session(),
                             "OUTCOMES_SERVICE_URL=http://127.0.0.1:" + ports.outcomes());
 
+            assertThat(environmentOf(system, Service.AUTH))
+                    .contains("SERVER_PORT=" + ports.auth(),
+                            "MONGODB_URI=mongodb://127.0.0.1:" + ports.store() + "/knotless-auth",
+                            "KNOTLESS_AUTH_ISSUER=http://localhost:" + ports.auth(),
+                            "KNOTLESS_AUTH_KEYS_DIR=" + root.resolve("data/auth-keys"),
+                            "KNOTLESS_DEMO_ACCOUNTS=true",
+                            "KNOTLESS_GATEWAY_REDIRECT_URI=http://localhost:" + ports.gateway() + "/login/oauth2/code/knotless");
+            assertThat(system.issuer()).isEqualTo("http://localhost:" + ports.auth());
+            String secret = environmentOf(system, Service.AUTH).stream().filter(line -> line.startsWith("KNOTLESS_GATEWAY_CLIENT_SECRET="))
+                    .findFirst().orElseThrow();
+            assertThat(secret).hasSizeGreaterThan("KNOTLESS_GATEWAY_CLIENT_SECRET=".length() + 30);
+            assertThat(environmentOf(system, Service.GATEWAY)).contains(secret, "KNOTLESS_AUTH_ISSUER=http://localhost:" + ports.auth());
+            assertThat(environmentOf(system, Service.INTAKE)).contains("KNOTLESS_AUTH_ISSUER=http://localhost:" + ports.auth())
+                    .noneMatch(line -> line.startsWith("KNOTLESS_GATEWAY_CLIENT_SECRET="));
+
+            assertThat(system.generatedDemoPassword()).contains("fake-generated-password");
+            assertThat(Files.readString(system.logFile(Service.AUTH))).as("shown on the console, not logged")
+                    .doesNotContain("fake-generated-password").contains(DemoPassword.LINE);
+            assertThat(startOf(system, Service.AUTH)).as("the auth-server first")
+                    .isBefore(startOf(system, Service.INTAKE)).isBefore(startOf(system, Service.GATEWAY));
+
             for (Service service : Service.values()) {
                 children.add(ProcessHandle.of(system.pid(service)).orElseThrow());
                 assertThat(system.logFile(service)).isEqualTo(root.resolve("data/logs/" + service.serviceName() + ".log"));
@@ -98,6 +119,10 @@ class KnotlessSystemIT {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(system.url(service) + "/env")).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.body().lines().toList();
+    }
+
+    private static java.time.Instant startOf(KnotlessSystem system, Service service) {
+        return ProcessHandle.of(system.pid(service)).orElseThrow().info().startInstant().orElseThrow();
     }
 
     private static boolean isFree(int port) {

@@ -40,6 +40,26 @@ class ServiceProcessIT {
     }
 
     @Test
+    void aGeneratedDemoPasswordIsTakenFromThisRunsOutputAndMaskedInTheLog() throws Exception {
+        int port = Ports.free().gateway();
+        Path log = dir.resolve("logs/auth-server.log");
+        Files.createDirectories(log.getParent());
+        Files.writeString(log, DemoPassword.LINE + "an-earlier-run\n");
+        ServiceProcess process = ServiceProcess.start(Service.AUTH, jar, LauncherOptions.currentJava(), dir, port,
+                Map.of("KNOTLESS_DEMO_ACCOUNTS", "true", "KNOTLESS_DEMO_PASSWORD", ""), log);
+        try {
+            process.awaitReady(Duration.ofSeconds(60));
+
+            assertThat(DemoPassword.takeFrom(log, process.logOffset())).contains("fake-generated-password");
+            assertThat(DemoPassword.takeFrom(log, process.logOffset())).as("masked: not found twice").isEmpty();
+        } finally {
+            process.stop(Duration.ofSeconds(20));
+        }
+        assertThat(Files.readString(log)).doesNotContain("fake-generated-password")
+                .contains(DemoPassword.LINE + "*".repeat("fake-generated-password".length()) + "\n", "up on port " + port, "stopping on SIGTERM");
+    }
+
+    @Test
     void aServiceThatDiesWhileStartingFailsWithTheEndOfItsLog() {
         ServiceProcess process = ServiceProcess.start(Service.SESSION, jar, LauncherOptions.currentJava(), dir, Ports.free().gateway(),
                 Map.of("FAKE_FAIL", "1"), dir.resolve("logs/session-service.log"));
