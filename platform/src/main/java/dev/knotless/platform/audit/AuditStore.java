@@ -138,12 +138,22 @@ public class AuditStore {
         try {
             mongo.getCollection(RECORDS).insertOne(record);
         } catch (MongoServerException e) {
-            if (ErrorCategory.fromErrorCode(e.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+            if (ErrorCategory.fromErrorCode(e.getCode()) != ErrorCategory.DUPLICATE_KEY || !sameRequest(record)) {
                 throw unavailable(e);
             }
             // The same record from a retried insert: it is there once.
         } catch (RuntimeException e) {
             throw unavailable(e);
+        }
+    }
+
+    /** Whether the record already under this id is this request's; another's (a counter lost) must not pass for it. */
+    private boolean sameRequest(Document record) {
+        try {
+            Document stored = mongo.getCollection(RECORDS).find(Filters.eq("_id", record.get("_id"))).first();
+            return stored != null && record.getString("request").equals(stored.getString("request"));
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
