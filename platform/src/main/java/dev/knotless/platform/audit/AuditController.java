@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code GET /api/clinics/{clinicId}/audit?patientId=&from=&to=&limit=&cursor=}: this service's part
  * of a clinic's audit trail, for the clinic's admins (the security rules refuse other roles with
  * 403). Another clinic is a 404, as if it did not exist. {@code to} defaults to now and {@code from}
- * to a day before it.
+ * to a day before it; {@code to} is exclusive.
  */
 @RestController
 public class AuditController {
@@ -38,7 +38,8 @@ public class AuditController {
                     @RequestParam(required = false) UUID patientId,
                     @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
                     @RequestParam(defaultValue = "100") int limit, @RequestParam(required = false) String cursor) {
-        Instant end = to != null ? to : clock.instant();
+        // {@code to} is exclusive; by default everything recorded until now, this request's own attempt too.
+        Instant end = to != null ? to : clock.instant().plusMillis(1);
         Instant start = from != null ? from : end.minus(Duration.ofDays(1));
         if (!start.isBefore(end)) {
             throw ProblemException.invalidField("from", "must be before to");
