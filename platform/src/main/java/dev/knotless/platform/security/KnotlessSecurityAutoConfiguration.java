@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
+import org.springframework.beans.factory.ObjectProvider;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -68,7 +69,9 @@ public class KnotlessSecurityAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    JwtDecoder jwtDecoder(SecurityProperties properties, Clock clock) {
+    JwtDecoder jwtDecoder(SecurityProperties properties, ObjectProvider<Clock> clocks) {
+        // The services' Clock (tests move it); web slices, which have none, check against the system's.
+        Clock clock = clocks.getIfAvailable(Clock::systemUTC);
         // Short timeouts: a request waiting on the JWKS holds a server thread.
         var requests = new SimpleClientHttpRequestFactory();
         requests.setConnectTimeout(Duration.ofSeconds(2));
