@@ -413,7 +413,7 @@ abstract class SessionServiceContract {
                 List.of(), 6, clearance, List.of(reasons), List.of()));
     }
 
-    private void awaitClearance(UUID patientId, NeedlingClearance clearance) {
+    void awaitClearance(UUID patientId, NeedlingClearance clearance) {
         awaitPatient(patientId, p -> p.latestIntake().map(PatientSnapshot.Intake::needlingClearance).orElse(null) == clearance);
     }
 

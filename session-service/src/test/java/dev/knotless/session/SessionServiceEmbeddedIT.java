@@ -63,6 +63,93 @@ class SessionServiceEmbeddedIT extends SessionServiceContract {
     KafkaListenerEndpointRegistry listeners;
 
     @Test
+    void anotherClinicSeesAndChangesNothingOperatorsReachNoPatientDataBadTokensAre401() {
+        UUID patientId = UUID.randomUUID();
+        publish(intake(patientId, Instant.parse("2026-11-18T14:00:00Z"), NeedlingClearance.CLEARED));
+        awaitClearance(patientId, NeedlingClearance.CLEARED);
+        UUID sessionId = sessionIdOf(postSession(patientId, session(false, false)).expectStatus().isCreated());
+        var therapistB = withToken(tokens.therapist("clinic-b"));
+        var operator = withToken(tokens.operator());
+        List<String> bad = List.of(tokens.expired("clinic-a"), tokens.wrongIssuer("clinic-a"), tokens.wrongAudience("clinic-a"),
+                tokens.badSignature("clinic-a"), tokens.unsigned("clinic-a"), tokens.unknownKey("clinic-a"), "a-survey-link-token");
+
+        for (String[] endpoint : List.of(
+                new String[] {"POST", "/api/patients/" + patientId + "/sessions", "/api/patients/" + UUID.randomUUID() + "/sessions"},
+                new String[] {"GET", "/api/patients/" + patientId + "/sessions", "/api/patients/" + UUID.randomUUID() + "/sessions"},
+                new String[] {"GET", "/api/sessions/" + sessionId, "/api/sessions/" + UUID.randomUUID()})) {
+            String name = endpoint[0] + " " + endpoint[1];
+            var anonymousAnswer = call(anonymous, endpoint[0], endpoint[1]);
+            assertThat(anonymousAnswer.getStatus().value()).as(name).isEqualTo(401);
+            assertThat(anonymousAnswer.getResponseHeaders().getFirst("WWW-Authenticate")).as(name).startsWith("Bearer");
+            var foreign = call(therapistB, endpoint[0], endpoint[1]);
+            assertThat(foreign.getStatus().value()).as(name).isEqualTo(404);
+            assertThat(withoutIds(foreign.getResponseBody())).as(name + ": as for an unknown id")
+                    .isEqualTo(withoutIds(call(therapistB, endpoint[0], endpoint[2]).getResponseBody()));
+            assertThat(foreign.getResponseBody()).doesNotContain("UPPER_TRAPEZIUS");
+            assertThat(call(operator, endpoint[0], endpoint[1]).getStatus().value()).as(name).isEqualTo(403);
+            for (String token : bad) {
+                assertThat(call(withToken(token), endpoint[0], endpoint[1]).getStatus().value()).as(name).isEqualTo(401);
+            }
+        }
+        http.get().uri("/api/patients/{id}/sessions", patientId).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$[*].sessionId").isEqualTo(List.of(sessionId.toString()));
+    }
+
+    @Test
+    void everyRequestIsAuditedOnceAndASessionIsNotRecordedWhenItsAuditRecordCannotBe() {
+        UUID patientId = UUID.randomUUID();
+        publish(intake(patientId, Instant.parse("2026-11-18T14:00:00Z"), NeedlingClearance.CLEARED));
+        awaitClearance(patientId, NeedlingClearance.CLEARED);
+        UUID sessionId = sessionIdOf(postSession(patientId, session(false, false)).expectStatus().isCreated());
+        http.get().uri("/api/patients/{id}/sessions", patientId).exchange().expectStatus().isOk();
+        http.get().uri("/api/sessions/{id}", sessionId).exchange().expectStatus().isOk();
+        withToken(tokens.therapist("clinic-b")).get().uri("/api/sessions/{id}", sessionId).exchange().expectStatus().isNotFound();
+
+        withToken(tokens.clinicAdmin("clinic-a")).get()
+                .uri("/api/clinics/clinic-a/audit?patientId={id}&from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z", patientId)
+                .exchange().expectStatus().isOk()
+                .expectBody()
+                // The query itself last: recorded before it reads, so without a status yet.
+                .jsonPath("$.records[*].status").isEqualTo(List.of(201, 200, 200, 404))
+                .jsonPath("$.records[*].subject").isEqualTo(List.of("therapist-a", "therapist-a", "therapist-a", "therapist-b", "admin-a"))
+                .jsonPath("$.records[*].resourceType").isEqualTo(List.of("session", "session", "session", "session", "audit"));
+        withToken(tokens.therapist("clinic-a")).get().uri("/api/clinics/clinic-a/audit").exchange().expectStatus().isForbidden();
+
+        String counter = "clinic-a|" + TestClockConfig.NOW.substring(0, 13);
+        Document numbered = mongo.getCollection("audit_sequences").find(com.mongodb.client.model.Filters.eq("_id", counter)).first();
+        mongo.getCollection("audit_sequences").updateOne(com.mongodb.client.model.Filters.eq("_id", counter),
+                com.mongodb.client.model.Updates.set("n", "not a number"));
+        try {
+            postSession(patientId, session(false, false))
+                    .expectStatus().isEqualTo(503)
+                    .expectBody().jsonPath("$.type").isEqualTo("/problems/audit-unavailable");
+        } finally {
+            mongo.getCollection("audit_sequences").replaceOne(com.mongodb.client.model.Filters.eq("_id", counter), numbered);
+        }
+        assertThat(mongo.count(org.springframework.data.mongodb.core.query.Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("patientId").is(patientId.toString())), "sessions"))
+                .as("only the first session").isEqualTo(1);
+    }
+
+    private org.springframework.test.web.servlet.client.RestTestClient withToken(String token) {
+        return anonymous.mutate().defaultHeader("Authorization", TestTokens.bearer(token)).build();
+    }
+
+    private org.springframework.test.web.servlet.client.EntityExchangeResult<String> call(
+            org.springframework.test.web.servlet.client.RestTestClient client, String method, String uri) {
+        var request = client.method(org.springframework.http.HttpMethod.valueOf(method)).uri(uri);
+        if (method.equals("POST")) {
+            request.contentType(org.springframework.http.MediaType.APPLICATION_JSON).body(session(false, false));
+        }
+        return request.exchange().expectBody(String.class).returnResult();
+    }
+
+    private static String withoutIds(String body) {
+        return body.replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>");
+    }
+
+    @Test
     void everyEndpointAndEventHandlerReadsAsManyDocumentsWith2000PatientsAsWith200() {
         Map<String, Long> small = documentsReadByEachOperation(seed(200));
         Map<String, Long> large = documentsReadByEachOperation(seed(1_800));
