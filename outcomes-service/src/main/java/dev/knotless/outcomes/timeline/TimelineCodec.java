@@ -127,13 +127,7 @@ final class TimelineCodec implements Codec<Timeline> {
     @Override
     public Timeline decode(BsonReader reader, DecoderContext context) {
         var timeline = new Timeline();
-        reader.readStartDocument();
-        while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
-            String field = reader.readName();
-            if (reader.getCurrentBsonType() == BsonType.NULL) {
-                reader.readNull();
-                continue;
-            }
+        fields(reader, field -> {
             switch (field) {
                 case "_id" -> timeline.patientId = reader.readString();
                 case "version" -> timeline.version = longValue(reader);
@@ -150,20 +144,13 @@ final class TimelineCodec implements Codec<Timeline> {
                 case "figureChanges" -> timeline.figureChanges = list(reader, TimelineCodec::figureChange);
                 default -> reader.skipValue();
             }
-        }
-        reader.readEndDocument();
+        });
         return timeline;
     }
 
     private static TimelineEntry entry(BsonReader reader) {
         var entry = new TimelineEntry();
-        reader.readStartDocument();
-        while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
-            String field = reader.readName();
-            if (reader.getCurrentBsonType() == BsonType.NULL) {
-                reader.readNull();
-                continue;
-            }
+        fields(reader, field -> {
             switch (field) {
                 case "_id" -> entry.id = reader.readString();
                 case "type" -> entry.type = EntryType.valueOf(reader.readString());
@@ -191,57 +178,60 @@ final class TimelineCodec implements Codec<Timeline> {
                 case "alertStatus" -> entry.alertStatus = AlertStatus.valueOf(reader.readString());
                 default -> reader.skipValue();
             }
-        }
-        reader.readEndDocument();
+        });
         return entry;
     }
 
     private static RomValue romValue(BsonReader reader) {
-        Joint joint = null;
-        Movement movement = null;
-        Side side = null;
-        int degrees = 0;
-        RomPhase phase = null;
-        reader.readStartDocument();
-        while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
-            String field = reader.readName();
-            if (reader.getCurrentBsonType() == BsonType.NULL) {
-                reader.readNull();
-                continue;
-            }
+        var value = new Object() {
+            Joint joint;
+            Movement movement;
+            Side side;
+            int degrees;
+            RomPhase phase;
+        };
+        fields(reader, field -> {
             switch (field) {
-                case "joint" -> joint = Joint.valueOf(reader.readString());
-                case "movement" -> movement = Movement.valueOf(reader.readString());
-                case "side" -> side = Side.valueOf(reader.readString());
-                case "degrees" -> degrees = intValue(reader);
-                case "phase" -> phase = RomPhase.valueOf(reader.readString());
+                case "joint" -> value.joint = Joint.valueOf(reader.readString());
+                case "movement" -> value.movement = Movement.valueOf(reader.readString());
+                case "side" -> value.side = Side.valueOf(reader.readString());
+                case "degrees" -> value.degrees = intValue(reader);
+                case "phase" -> value.phase = RomPhase.valueOf(reader.readString());
                 default -> reader.skipValue();
             }
-        }
-        reader.readEndDocument();
-        return new RomValue(joint, movement, side, degrees, phase);
+        });
+        return new RomValue(value.joint, value.movement, value.side, value.degrees, value.phase);
     }
 
     private static FigureChange figureChange(BsonReader reader) {
-        String changeId = null;
-        FigureChange.Kind kind = null;
-        String day = null;
+        var change = new Object() {
+            String changeId;
+            FigureChange.Kind kind;
+            String day;
+        };
+        fields(reader, field -> {
+            switch (field) {
+                case "changeId" -> change.changeId = reader.readString();
+                case "kind" -> change.kind = FigureChange.Kind.valueOf(reader.readString());
+                case "day" -> change.day = reader.readString();
+                default -> reader.skipValue();
+            }
+        });
+        return new FigureChange(change.changeId, change.kind, change.day);
+    }
+
+    /** Reads a document field by field; a null value leaves its field unset, as Spring Data does. */
+    private static void fields(BsonReader reader, java.util.function.Consumer<String> field) {
         reader.readStartDocument();
         while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
-            String field = reader.readName();
+            String name = reader.readName();
             if (reader.getCurrentBsonType() == BsonType.NULL) {
                 reader.readNull();
-                continue;
-            }
-            switch (field) {
-                case "changeId" -> changeId = reader.readString();
-                case "kind" -> kind = FigureChange.Kind.valueOf(reader.readString());
-                case "day" -> day = reader.readString();
-                default -> reader.skipValue();
+            } else {
+                field.accept(name);
             }
         }
         reader.readEndDocument();
-        return new FigureChange(changeId, kind, day);
     }
 
     private static <T> java.util.Collection<T> orEmpty(java.util.Collection<T> values) {
