@@ -29,7 +29,7 @@ final class AuthServerProcess {
 
     static final String DEMO_PASSWORD = "gateway-test-demo-password";
     static final String CLIENT_SECRET = "gateway-test-client-secret";
-    static final int GATEWAY_PORT = freePort();
+    static final int GATEWAY_PORT = fixedPort();
 
     private static AuthServerProcess running;
 
@@ -76,7 +76,7 @@ final class AuthServerProcess {
         }
         MongoServer store = new MongoServer(new MemoryBackend());
         InetSocketAddress storeAddress = store.bind();
-        int port = freePort();
+        int port = fixedPort();
         try {
             Path keys = Files.createTempDirectory("gateway-test-auth-keys");
             Path log = Files.createTempFile("gateway-test-auth-server", ".log");
@@ -124,6 +124,25 @@ final class AuthServerProcess {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A free port below Linux's ephemeral range (32768-60999), for a server that must listen on a
+     * port chosen in advance: a port the system handed out for a probe may be handed out again to
+     * the next server on a random port (another test's gateway) before ours binds it.
+     */
+    static int fixedPort() {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = 20000 + random.nextInt(12000);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(candidate));
+                return candidate;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IllegalStateException("No free port between 20000 and 32000");
     }
 
     static int freePort() {

@@ -43,7 +43,7 @@ class GatewaySecurityIT {
     private static final StubService intake = new StubService("intake");
     private static final StubService session = new StubService("session");
     private static final StubService outcomes = new StubService("outcomes");
-    private static final int MANAGEMENT_PORT = AuthServerProcess.freePort();
+    private static final int MANAGEMENT_PORT = AuthServerProcess.fixedPort();
 
     @TestConfiguration
     static class MovableTime {
