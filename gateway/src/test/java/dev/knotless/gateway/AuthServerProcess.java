@@ -96,6 +96,8 @@ final class AuthServerProcess {
             builder.environment().put("KNOTLESS_GATEWAY_CLIENT_SECRET", CLIENT_SECRET);
             builder.environment().put("KNOTLESS_GATEWAY_REDIRECT_URI", gateway + "/login/oauth2/code/knotless");
             builder.environment().put("KNOTLESS_GATEWAY_POST_LOGOUT_URI", gateway + "/");
+            // Every sign-in of these tests comes from one address, far more than 10 a minute.
+            builder.environment().put("KNOTLESS_AUTH_SIGN_IN_RATE_LIMIT", "1000");
             Process process = builder.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 process.destroy();
