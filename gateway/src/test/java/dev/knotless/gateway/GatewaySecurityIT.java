@@ -73,8 +73,9 @@ class GatewaySecurityIT {
     }
 
     @BeforeEach
-    void forgetEarlierRequests() {
+    void forgetEarlierRequestsAndTime() {
         Stream.of(intake, session, outcomes).forEach(StubService::forget);
+        CLOCK.set(Instant.now()); // the tokens' times are the auth-server's, the real ones
     }
 
     private static String gateway() {
@@ -208,6 +209,26 @@ class GatewaySecurityIT {
 
         assertProblem(idle, 401, "/problems/unauthorized");
         assertThat(intake.received()).isEmpty();
+    }
+
+    @Test
+    void anExpiredAccessTokenIsRenewedWithTheRefreshTokenWhileTheSessionLasts() throws Exception {
+        Browser browser = signedIn("therapist-a");
+        String first = intake.received().getLast().authorization();
+
+        CLOCK.advance(Duration.ofMinutes(10));
+        assertThat(browser.send(api("GET", "/api/patients/p-1").build()).statusCode()).isEqualTo(200);
+        assertThat(intake.received().getLast().authorization()).as("still valid: the same token").isEqualTo(first);
+        CLOCK.advance(Duration.ofMinutes(10)); // 20 minutes after sign-in: the 15-minute token has expired
+
+        HttpResponse<String> later = browser.send(api("GET", "/api/patients/p-1").build());
+
+        assertThat(later.statusCode()).isEqualTo(200);
+        String renewed = intake.received().getLast().authorization();
+        assertThat(renewed).startsWith("Bearer ").isNotEqualTo(first);
+        Jwt token = NimbusJwtDecoder.withJwkSetUri(AuthServerProcess.get().jwksUri()).build().decode(renewed.substring(7));
+        assertThat(token.getSubject()).isEqualTo("therapist-a");
+        assertThat(token.getClaimAsString("clinic_id")).isEqualTo("clinic-a");
     }
 
     // ---- headers, CORS, limits

@@ -18,6 +18,10 @@ final class TestClock extends Clock {
         this.now = now;
     }
 
+    void set(Instant instant) {
+        now = instant;
+    }
+
     void advance(Duration duration) {
         now = now.plus(duration);
     }
