@@ -9,6 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.testcontainers.context.ImportTestcontainers;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import dev.knotless.testsupport.TestTokens;
 import org.springframework.context.annotation.Import;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -25,6 +28,11 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 @Testcontainers(disabledWithoutDocker = true)
 @ImportTestcontainers(KnotlessContainers.class)
 class IntakeServiceContainersIT extends IntakeServiceContract {
+
+    @DynamicPropertySource
+    static void issuer(DynamicPropertyRegistry registry) {
+        TestTokens.register(registry);
+    }
 
     @Test
     void mongoDbListsAPatientsAssessmentsFromTheIdIndex() {

@@ -18,6 +18,7 @@ import dev.knotless.events.Vocabulary.NeedlingClearance;
 import dev.knotless.events.Vocabulary.Side;
 import dev.knotless.testsupport.EventProbe;
 import dev.knotless.testsupport.MutableClock;
+import dev.knotless.testsupport.TestTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 import tools.jackson.databind.JsonNode;
@@ -48,15 +50,20 @@ import tools.jackson.databind.JsonNode;
 /**
  * What intake-service promises, whatever broker and store it runs on: patients, intakes and
  * re-assessments are stored and their events reach {@code knotless.intake.v1} keyed by patientId,
- * through the outbox. Every test registers its own patients.
+ * through the outbox. Every test registers its own patients. Requests are made as therapist-a of
+ * clinic-a ({@link #http}) unless a test says otherwise ({@link #as}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class IntakeServiceContract {
 
     private static final Duration RELAY = Duration.ofSeconds(15);
 
+    /** Sends no token: the requests as the client sends them. */
     @Autowired
+    RestTestClient anonymous;
+    /** With therapist-a's token (clinic-a). */
     RestTestClient http;
+    TestTokens tokens;
     @Autowired
     MongoTemplate mongo;
     @Autowired
@@ -72,6 +79,8 @@ abstract class IntakeServiceContract {
 
     @BeforeAll
     void openProbe() {
+        tokens = new TestTokens(clock);
+        http = withToken(tokens.therapist("clinic-a"));
         intakeEvents = new EventProbe(String.join(",", kafkaConnection.getBootstrapServers()), Topics.INTAKE);
     }
 
@@ -137,7 +146,7 @@ abstract class IntakeServiceContract {
         var completed = (IntakeCompleted) event.payload();
         assertThat(completed.assessmentId()).isEqualTo(assessmentId);
         assertThat(completed.assessedAt()).isEqualTo(Instant.parse("2026-11-18T14:00:00Z"));
-        assertThat(completed.therapistId()).isEqualTo("t-1");
+        assertThat(completed.therapistId()).as("the token's subject").isEqualTo("therapist-a");
         assertThat(completed.complaints()).containsExactly(new Complaint(BodyRegion.SHOULDER, Side.RIGHT));
         assertThat(completed.painNprs()).isEqualTo(7);
         assertThat(completed.needlingClearance()).isEqualTo(NeedlingClearance.PRECAUTION);
@@ -189,6 +198,7 @@ abstract class IntakeServiceContract {
         assertThat(recorded.kind()).isEqualTo(AssessmentKind.DISCHARGE);
         assertThat(recorded.assessedAt()).isEqualTo(Instant.parse("2026-11-20T14:30:00Z"));
         assertThat(recorded.painNprs()).isEqualTo(2);
+        assertThat(recorded.therapistId()).as("the token's subject").isEqualTo("therapist-a");
         assertThat(recorded.rom()).containsExactly(new RomReading(Joint.SHOULDER, Movement.FLEXION, Side.RIGHT, 165, null));
 
         http.get().uri("/api/patients/{patientId}/assessments", patientId).exchange()
@@ -375,8 +385,20 @@ abstract class IntakeServiceContract {
               "email": "patient-a@example.org", "phone": "+41 44 123 45 67" }
             """;
 
+    /** A client sending {@code token}; tokens are checked against the service's clock, so mint them after moving it. */
+    RestTestClient withToken(String token) {
+        return anonymous.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, TestTokens.bearer(token)).build();
+    }
+
+    /** A client acting as the therapist of {@code clinicId}. */
+    RestTestClient as(String clinicId) {
+        return withToken(tokens.therapist(clinicId));
+    }
+
+    /** Registered by the therapist of {@code clinicId}. */
     UUID registerPatient(String clinicId) {
-        JsonNode created = register(PATIENT.formatted(clinicId, "Patient-A")).expectStatus().isCreated()
+        JsonNode created = as(clinicId).post().uri("/api/patients").contentType(MediaType.APPLICATION_JSON)
+                .body(PATIENT.formatted(clinicId, "Patient-A")).exchange().expectStatus().isCreated()
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
         return UUID.fromString(created.get("patientId").asString());
     }
@@ -401,7 +423,7 @@ abstract class IntakeServiceContract {
     /** The intake body of DESIGN.md with the given screening answers set to true. */
     static String intake(String assessedAt, boolean consent, String... yesAnswers) {
         String body = """
-                { "assessedAt": "%s", "therapistId": "t-1",
+                { "assessedAt": "%s",
                   "complaints": [ { "bodyRegion": "SHOULDER", "side": "RIGHT", "description": "overuse" } ],
                   "painNprs": 7,
                   "screening": { "pregnant": false, "bleedingDisorder": false, "anticoagulants": false,
@@ -418,7 +440,7 @@ abstract class IntakeServiceContract {
 
     static String reassessment(String assessedAt, String kind, int pain) {
         return """
-                { "assessedAt": "%s", "therapistId": "t-2", "kind": "%s", "painNprs": %d,
+                { "assessedAt": "%s", "kind": "%s", "painNprs": %d,
                   "rom": [ { "joint": "SHOULDER", "movement": "FLEXION", "side": "RIGHT", "degrees": 165 } ] }
                 """.formatted(assessedAt, kind, pain);
     }

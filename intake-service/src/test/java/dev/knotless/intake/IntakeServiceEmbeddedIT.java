@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.knotless.platform.outbox.OutboxRelay;
 import dev.knotless.testsupport.DocumentReads;
 import dev.knotless.testsupport.EmbeddedInfrastructure;
+import dev.knotless.testsupport.TestTokens;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -36,6 +37,7 @@ class IntakeServiceEmbeddedIT extends IntakeServiceContract {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         EmbeddedInfrastructure.register(registry, DATABASE);
+        TestTokens.register(registry);
     }
 
     @Autowired
@@ -51,7 +53,8 @@ class IntakeServiceEmbeddedIT extends IntakeServiceContract {
         assertThat(large).as("documents read per request with 2,000 patients, against 200").isEqualTo(small);
         assertThat(small).as("a request reads a handful of documents by key").allSatisfy((request, reads) ->
                 assertThat(reads).isBetween(0L, 5L));
-        assertThat(small.get("GET /api/patients/{id}/assessments")).as("the patient and its two assessments").isEqualTo(3L);
+        assertThat(small.get("GET /api/patients/{id}/assessments")).as("the patient, its two assessments and the audit counter")
+                .isEqualTo(4L);
     }
 
     /** One request of each kind, each on a seeded patient of its own, with the relay stopped so that its passes are not counted. */
@@ -61,12 +64,12 @@ class IntakeServiceEmbeddedIT extends IntakeServiceContract {
         Seeded listed = patients.next();
         Seeded intake = patients.next();
         Seeded reassessed = patients.next();
-        UUID withoutIntake = registerPatient("clinic-seed");
+        UUID withoutIntake = registerPatient("clinic-a");
         var reads = new LinkedHashMap<String, Long>();
         relay.stop();
         try {
             reads.put("POST /api/patients", reads(() -> register("""
-                    { "clinicId": "clinic-seed", "givenName": "Test", "familyName": "Patient-R", "dateOfBirth": "1980-04-02" }
+                    { "clinicId": "clinic-a", "givenName": "Test", "familyName": "Patient-R", "dateOfBirth": "1980-04-02" }
                     """).expectStatus().isCreated()));
             reads.put("GET /api/patients/{id}", reads(() -> http.get().uri("/api/patients/{id}", read.patientId()).exchange()
                     .expectStatus().isOk()));
@@ -107,7 +110,7 @@ class IntakeServiceEmbeddedIT extends IntakeServiceContract {
             String patientId = UUID.randomUUID().toString();
             String intakeId = UUID.randomUUID().toString();
             String progressId = UUID.randomUUID().toString();
-            patients.add(new Document("_id", patientId).append("clinicId", "clinic-seed").append("givenName", "Seed")
+            patients.add(new Document("_id", patientId).append("clinicId", "clinic-a").append("givenName", "Seed")
                     .append("familyName", "Patient-" + i).append("dateOfBirth", "1980-04-02").append("registeredAt", at)
                     .append("assessmentIds", List.of(intakeId, progressId)).append("intakeIds", List.of(intakeId))
                     .append("outbox", List.of()));
@@ -123,7 +126,7 @@ class IntakeServiceEmbeddedIT extends IntakeServiceContract {
     }
 
     private static Document assessment(String assessmentId, String patientId, String kind, Date assessedAt) {
-        return new Document("_id", assessmentId).append("patientId", patientId).append("clinicId", "clinic-seed")
+        return new Document("_id", assessmentId).append("patientId", patientId).append("clinicId", "clinic-a")
                 .append("kind", kind).append("assessedAt", assessedAt).append("therapistId", "t-1").append("painNprs", 5)
                 .append("rom", List.of()).append("recordedAt", assessedAt).append("outbox", List.of());
     }

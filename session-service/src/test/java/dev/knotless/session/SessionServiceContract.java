@@ -19,6 +19,7 @@ import dev.knotless.session.patient.PatientReadModel;
 import dev.knotless.session.patient.PatientSnapshot;
 import dev.knotless.testsupport.EventProbe;
 import dev.knotless.testsupport.MutableClock;
+import dev.knotless.testsupport.TestTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.servlet.client.RestTestClient;
@@ -61,8 +63,12 @@ abstract class SessionServiceContract {
 
     private static final Duration READ_MODEL_CATCH_UP = Duration.ofSeconds(30);
 
+    /** Sends no token. */
     @Autowired
+    RestTestClient anonymous;
+    /** With therapist-a's token (clinic-a, the clinic of the events the tests publish). */
     RestTestClient http;
+    TestTokens tokens;
     @Autowired
     KafkaTemplate<String, String> kafka;
     @Autowired
@@ -81,6 +87,12 @@ abstract class SessionServiceContract {
 
     EventProbe sessionEvents;
     EventProbe intakeDeadLetters;
+
+    @BeforeAll
+    void therapistOfClinicA() {
+        tokens = new TestTokens(clock);
+        http = anonymous.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, TestTokens.bearer(tokens.therapist("clinic-a"))).build();
+    }
 
     @BeforeAll
     void openProbes() {
@@ -112,7 +124,7 @@ abstract class SessionServiceContract {
         assertThat(event.patientId()).isEqualTo(patientId);
         assertThat(event.clinicId()).isEqualTo("clinic-a");
         var recorded = (SessionRecorded) event.payload();
-        assertThat(recorded.therapistId()).isEqualTo("t-1");
+        assertThat(recorded.therapistId()).as("the token's subject").isEqualTo("therapist-a");
         assertThat(recorded.startedAt()).isEqualTo(Instant.parse("2026-11-20T14:00:00Z"));
         assertThat(recorded.endedAt()).isEqualTo(Instant.parse("2026-11-20T14:45:00Z"));
         assertThat(recorded.needling()).singleElement().satisfies(site -> {
@@ -172,7 +184,7 @@ abstract class SessionServiceContract {
     void aPatientWithoutIntakeIsRefusedWith409() {
         UUID patientId = UUID.randomUUID();
         publish(EventEnvelope.of(clock.instant(), patientId, "clinic-a", new PatientRegistered(clock.instant())));
-        await().atMost(READ_MODEL_CATCH_UP).until(() -> patients.isKnown(patientId));
+        await().atMost(READ_MODEL_CATCH_UP).until(() -> patients.clinicOf(patientId).isPresent());
 
         postSession(patientId, session(true, true))
                 .expectStatus().isEqualTo(409)
@@ -401,7 +413,7 @@ abstract class SessionServiceContract {
                 List.of(), 6, clearance, List.of(reasons), List.of()));
     }
 
-    private void awaitClearance(UUID patientId, NeedlingClearance clearance) {
+    void awaitClearance(UUID patientId, NeedlingClearance clearance) {
         awaitPatient(patientId, p -> p.latestIntake().map(PatientSnapshot.Intake::needlingClearance).orElse(null) == clearance);
     }
 
@@ -439,7 +451,7 @@ abstract class SessionServiceContract {
 
     static String session(Instant startedAt, Instant endedAt, boolean precautionAcknowledged, boolean adverseEventReviewed) {
         return """
-                { "therapistId": "t-1", "startedAt": "%s", "endedAt": "%s",
+                { "startedAt": "%s", "endedAt": "%s",
                   "needling": [ { "muscle": "UPPER_TRAPEZIUS", "side": "RIGHT", "technique": "DEEP",
                                   "needles": 2, "dwellSeconds": 60, "twitchResponse": true } ],
                   "adjuncts": ["STRETCHING", "MANUAL_THERAPY"],

@@ -18,6 +18,7 @@ import dev.knotless.platform.outbox.OutboxRelay;
 import dev.knotless.session.patient.ReadModelAccess;
 import dev.knotless.testsupport.DocumentReads;
 import dev.knotless.testsupport.EmbeddedInfrastructure;
+import dev.knotless.testsupport.TestTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,12 +54,100 @@ class SessionServiceEmbeddedIT extends SessionServiceContract {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         EmbeddedInfrastructure.register(registry, DATABASE);
+        TestTokens.register(registry);
     }
 
     @Autowired
     OutboxRelay relay;
     @Autowired
     KafkaListenerEndpointRegistry listeners;
+
+    @Test
+    void anotherClinicSeesAndChangesNothingOperatorsReachNoPatientDataBadTokensAre401() {
+        UUID patientId = UUID.randomUUID();
+        publish(intake(patientId, Instant.parse("2026-11-18T14:00:00Z"), NeedlingClearance.CLEARED));
+        awaitClearance(patientId, NeedlingClearance.CLEARED);
+        UUID sessionId = sessionIdOf(postSession(patientId, session(false, false)).expectStatus().isCreated());
+        var therapistB = withToken(tokens.therapist("clinic-b"));
+        var operator = withToken(tokens.operator());
+        List<String> bad = List.of(tokens.expired("clinic-a"), tokens.wrongIssuer("clinic-a"), tokens.wrongAudience("clinic-a"),
+                tokens.badSignature("clinic-a"), tokens.unsigned("clinic-a"), tokens.unknownKey("clinic-a"), "a-survey-link-token");
+
+        for (String[] endpoint : List.of(
+                new String[] {"POST", "/api/patients/" + patientId + "/sessions", "/api/patients/" + UUID.randomUUID() + "/sessions"},
+                new String[] {"GET", "/api/patients/" + patientId + "/sessions", "/api/patients/" + UUID.randomUUID() + "/sessions"},
+                new String[] {"GET", "/api/sessions/" + sessionId, "/api/sessions/" + UUID.randomUUID()})) {
+            String name = endpoint[0] + " " + endpoint[1];
+            var anonymousAnswer = call(anonymous, endpoint[0], endpoint[1]);
+            assertThat(anonymousAnswer.getStatus().value()).as(name).isEqualTo(401);
+            assertThat(anonymousAnswer.getResponseHeaders().getFirst("WWW-Authenticate")).as(name).startsWith("Bearer");
+            var foreign = call(therapistB, endpoint[0], endpoint[1]);
+            assertThat(foreign.getStatus().value()).as(name).isEqualTo(404);
+            assertThat(withoutIds(foreign.getResponseBody())).as(name + ": as for an unknown id")
+                    .isEqualTo(withoutIds(call(therapistB, endpoint[0], endpoint[2]).getResponseBody()));
+            assertThat(foreign.getResponseBody()).doesNotContain("UPPER_TRAPEZIUS");
+            assertThat(call(operator, endpoint[0], endpoint[1]).getStatus().value()).as(name).isEqualTo(403);
+            for (String token : bad) {
+                assertThat(call(withToken(token), endpoint[0], endpoint[1]).getStatus().value()).as(name).isEqualTo(401);
+            }
+        }
+        http.get().uri("/api/patients/{id}/sessions", patientId).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$[*].sessionId").isEqualTo(List.of(sessionId.toString()));
+    }
+
+    @Test
+    void everyRequestIsAuditedOnceAndASessionIsNotRecordedWhenItsAuditRecordCannotBe() {
+        UUID patientId = UUID.randomUUID();
+        publish(intake(patientId, Instant.parse("2026-11-18T14:00:00Z"), NeedlingClearance.CLEARED));
+        awaitClearance(patientId, NeedlingClearance.CLEARED);
+        UUID sessionId = sessionIdOf(postSession(patientId, session(false, false)).expectStatus().isCreated());
+        http.get().uri("/api/patients/{id}/sessions", patientId).exchange().expectStatus().isOk();
+        http.get().uri("/api/sessions/{id}", sessionId).exchange().expectStatus().isOk();
+        withToken(tokens.therapist("clinic-b")).get().uri("/api/sessions/{id}", sessionId).exchange().expectStatus().isNotFound();
+
+        withToken(tokens.clinicAdmin("clinic-a")).get()
+                .uri("/api/clinics/clinic-a/audit?patientId={id}&from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z", patientId)
+                .exchange().expectStatus().isOk()
+                .expectBody()
+                // The query itself last: recorded before it reads, so without a status yet.
+                .jsonPath("$.records[*].status").isEqualTo(List.of(201, 200, 200, 404))
+                .jsonPath("$.records[*].subject").isEqualTo(List.of("therapist-a", "therapist-a", "therapist-a", "therapist-b", "admin-a"))
+                .jsonPath("$.records[*].resourceType").isEqualTo(List.of("session", "session", "session", "session", "audit"));
+        withToken(tokens.therapist("clinic-a")).get().uri("/api/clinics/clinic-a/audit").exchange().expectStatus().isForbidden();
+
+        String counter = "clinic-a|" + TestClockConfig.NOW.substring(0, 13);
+        Document numbered = mongo.getCollection("audit_sequences").find(com.mongodb.client.model.Filters.eq("_id", counter)).first();
+        mongo.getCollection("audit_sequences").updateOne(com.mongodb.client.model.Filters.eq("_id", counter),
+                com.mongodb.client.model.Updates.set("n", "not a number"));
+        try {
+            postSession(patientId, session(false, false))
+                    .expectStatus().isEqualTo(503)
+                    .expectBody().jsonPath("$.type").isEqualTo("/problems/audit-unavailable");
+        } finally {
+            mongo.getCollection("audit_sequences").replaceOne(com.mongodb.client.model.Filters.eq("_id", counter), numbered);
+        }
+        assertThat(mongo.count(org.springframework.data.mongodb.core.query.Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("patientId").is(patientId.toString())), "sessions"))
+                .as("only the first session").isEqualTo(1);
+    }
+
+    private org.springframework.test.web.servlet.client.RestTestClient withToken(String token) {
+        return anonymous.mutate().defaultHeader("Authorization", TestTokens.bearer(token)).build();
+    }
+
+    private org.springframework.test.web.servlet.client.EntityExchangeResult<String> call(
+            org.springframework.test.web.servlet.client.RestTestClient client, String method, String uri) {
+        var request = client.method(org.springframework.http.HttpMethod.valueOf(method)).uri(uri);
+        if (method.equals("POST")) {
+            request.contentType(org.springframework.http.MediaType.APPLICATION_JSON).body(session(false, false));
+        }
+        return request.exchange().expectBody(String.class).returnResult();
+    }
+
+    private static String withoutIds(String body) {
+        return body.replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>");
+    }
 
     @Test
     void everyEndpointAndEventHandlerReadsAsManyDocumentsWith2000PatientsAsWith200() {
@@ -69,9 +158,9 @@ class SessionServiceEmbeddedIT extends SessionServiceContract {
         small.forEach((operation, reads) -> System.out.printf("  %-56s %3d %3d%n", operation, reads, large.get(operation)));
         assertThat(large).as("documents read per operation with 2,000 patients, against 200").isEqualTo(small);
         assertThat(small).as("an operation reads a handful of documents by key").allSatisfy((operation, reads) ->
-                assertThat(reads).isBetween(0L, 2L + SESSIONS_PER_PATIENT));
+                assertThat(reads).isBetween(0L, 3L + SESSIONS_PER_PATIENT));
         assertThat(small.get("GET /api/patients/{id}/sessions"))
-                .as("the patient, its session ids and its sessions").isEqualTo(2L + SESSIONS_PER_PATIENT);
+                .as("the patient, its session ids, its sessions and the audit counter").isEqualTo(3L + SESSIONS_PER_PATIENT);
     }
 
     /**
@@ -101,26 +190,26 @@ class SessionServiceEmbeddedIT extends SessionServiceContract {
             reads.put("GET /api/sessions/{id}", reads(() -> http.get().uri("/api/sessions/{id}", listed.sessionId()).exchange()
                     .expectStatus().isOk()));
 
-            EventEnvelope registered = EventEnvelope.of(now, UUID.randomUUID(), "clinic-seed", new PatientRegistered(now));
+            EventEnvelope registered = EventEnvelope.of(now, UUID.randomUUID(), "clinic-a", new PatientRegistered(now));
             reads.put("on PatientRegistered (new patient)", reads(() -> apply(registered)));
             reads.put("on PatientRegistered again (duplicate)", reads(() -> apply(registered)));
-            reads.put("on IntakeCompleted", reads(() -> apply(EventEnvelope.of(now, reintake.patientId(), "clinic-seed",
+            reads.put("on IntakeCompleted", reads(() -> apply(EventEnvelope.of(now, reintake.patientId(), "clinic-a",
                     new IntakeCompleted(UUID.randomUUID(), now.minus(Duration.ofHours(1)), "t-1", List.of(), 6,
                             NeedlingClearance.CONTRAINDICATED, List.of("BLEEDING_DISORDER"), List.of())))));
             reads.put("POST /api/patients/{id}/sessions contraindicated (422)", reads(() -> postSession(reintake.patientId(),
                     session(true, true)).expectStatus().isEqualTo(422)));
-            reads.put("on AssessmentRecorded DISCHARGE", reads(() -> apply(EventEnvelope.of(now, discharged.patientId(), "clinic-seed",
+            reads.put("on AssessmentRecorded DISCHARGE", reads(() -> apply(EventEnvelope.of(now, discharged.patientId(), "clinic-a",
                     new AssessmentRecorded(UUID.randomUUID(), now.minus(Duration.ofHours(1)), "t-1", AssessmentKind.DISCHARGE, 1,
                             List.of())))));
             reads.put("on AssessmentRecorded PROGRESS (not kept)", reads(() -> apply(EventEnvelope.of(now, discharged.patientId(),
-                    "clinic-seed", new AssessmentRecorded(UUID.randomUUID(), now.minus(Duration.ofHours(1)), "t-1",
+                    "clinic-a", new AssessmentRecorded(UUID.randomUUID(), now.minus(Duration.ofHours(1)), "t-1",
                             AssessmentKind.PROGRESS, 1, List.of())))));
             reads.put("on AlertRaised SIGNIFICANT_ADVERSE_EVENT", reads(() -> apply(EventEnvelope.of(now, alerted.patientId(),
-                    "clinic-seed", new AlertRaised(alertId, AlertLevel.HIGH, AlertRule.SIGNIFICANT_ADVERSE_EVENT, alerted.sessionId(),
+                    "clinic-a", new AlertRaised(alertId, AlertLevel.HIGH, AlertRule.SIGNIFICANT_ADVERSE_EVENT, alerted.sessionId(),
                             UUID.randomUUID(), null)))));
-            reads.put("on AlertAcknowledged", reads(() -> apply(EventEnvelope.of(now, alerted.patientId(), "clinic-seed",
+            reads.put("on AlertAcknowledged", reads(() -> apply(EventEnvelope.of(now, alerted.patientId(), "clinic-a",
                     new AlertAcknowledged(alertId, "t-1")))));
-            reads.put("on SessionRecorded (not kept)", reads(() -> apply(EventEnvelope.of(now, alerted.patientId(), "clinic-seed",
+            reads.put("on SessionRecorded (not kept)", reads(() -> apply(EventEnvelope.of(now, alerted.patientId(), "clinic-a",
                     new SessionRecorded(UUID.randomUUID(), "t-1", now.minusSeconds(3600), now.minusSeconds(1800), List.of(), List.of(),
                             5, 3, List.of(), false, false)))));
         } finally {
@@ -161,7 +250,7 @@ class SessionServiceEmbeddedIT extends SessionServiceContract {
         var sessionIds = new ArrayList<Document>();
         for (int i = 0; i < count; i++) {
             String patientId = UUID.randomUUID().toString();
-            readModels.add(new Document("_id", patientId).append("clinicId", "clinic-seed").append("registeredAt", at)
+            readModels.add(new Document("_id", patientId).append("clinicId", "clinic-a").append("registeredAt", at)
                     .append("latestIntake", new Document("assessmentId", UUID.randomUUID().toString()).append("assessedAt", at)
                             .append("needlingClearance", "CLEARED").append("reasons", List.of()).append("recordedAt", at))
                     .append("discharged", false).append("openAdverseEvents", List.of()).append("acknowledgedAlertIds", List.of())
@@ -171,7 +260,7 @@ class SessionServiceEmbeddedIT extends SessionServiceContract {
             for (int s = 0; s < SESSIONS_PER_PATIENT; s++) {
                 String sessionId = UUID.randomUUID().toString();
                 Date startedAt = Date.from(at.toInstant().plus(Duration.ofDays(s + 1)));
-                sessions.add(new Document("_id", sessionId).append("patientId", patientId).append("clinicId", "clinic-seed")
+                sessions.add(new Document("_id", sessionId).append("patientId", patientId).append("clinicId", "clinic-a")
                         .append("therapistId", "t-1").append("startedAt", startedAt)
                         .append("endedAt", Date.from(startedAt.toInstant().plus(Duration.ofMinutes(40))))
                         .append("needling", List.of(new Document("muscle", "UPPER_TRAPEZIUS").append("side", "RIGHT")

@@ -17,9 +17,12 @@ final class Http {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
+    private final String bearer;
 
-    Http(String baseUrl) {
+    /** Every request carries {@code bearer} as its access token (the survey endpoints ignore it). */
+    Http(String baseUrl, String bearer) {
         this.baseUrl = baseUrl;
+        this.bearer = bearer;
     }
 
     record Reply(int status, JsonNode body, HttpResponse<String> raw) {
@@ -45,6 +48,7 @@ final class Http {
 
     private Reply send(HttpRequest.Builder request) {
         try {
+            request.header("Authorization", "Bearer " + bearer);
             HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body() == null || response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
             return new Reply(response.statusCode(), body, response);

@@ -1,8 +1,10 @@
 package dev.knotless.system;
 
+import dev.knotless.launcher.AuthorizationCodeFlow;
 import dev.knotless.launcher.KnotlessSystem;
 import dev.knotless.launcher.LauncherOptions;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,6 +30,15 @@ final class RunningSystem implements AutoCloseable {
 
     String gatewayUrl() {
         return system.gatewayUrl();
+    }
+
+    /**
+     * An access token for a demo account, through the auth-server's sign-in form as {@code ./knotless
+     * token} gets it; the password is the one the fresh auth-server generated (or KNOTLESS_DEMO_PASSWORD).
+     */
+    String signIn(String username) throws Exception {
+        String password = system.generatedDemoPassword().orElseGet(() -> System.getenv("KNOTLESS_DEMO_PASSWORD"));
+        return new AuthorizationCodeFlow(URI.create(system.issuer())).accessToken(username, password);
     }
 
     @Override

@@ -94,8 +94,12 @@ public final class Benchmark {
         Log.info("=== %s: %d patients, %d sessions (%d follow-ups) ===", size.name(), size.patients(), size.sessions(), 2L * size.sessions());
         Log.info("starting Knotless as ./knotless up does (data in %s)", dataDir);
         LauncherOptions options = LauncherOptions.defaults(settings.root()).withDataDir(dataDir).withFreePorts();
-        try (KnotlessSystem system = KnotlessSystem.start(options); Http http = new Http();
-             Backlog backlog = new Backlog(system.kafkaBootstrapServers(), http, settings.catchUpBudget())) {
+        // Staff requests sign in as the auth-server's demo accounts: a therapist of each clinic, and the operator for metrics.
+        try (KnotlessSystem system = KnotlessSystem.start(options);
+             Http http = new Http(new SignIn(system, settings.therapist()));
+             Http fodderHttp = new Http(new SignIn(system, settings.fodderTherapist()));
+             Http operator = new Http(new SignIn(system, "operator"));
+             Backlog backlog = new Backlog(system.kafkaBootstrapServers(), operator, settings.catchUpBudget())) {
             running = system;
             String name = size.name();
             report.add(name, "startup", "start-up to ready" + (firstStart ? " (first start: jars extracted)" : ""),
@@ -115,6 +119,7 @@ public final class Benchmark {
 
             // Seed.
             Seeder seeder = new Seeder(http, gateway, settings);
+            Seeder fodderSeeder = new Seeder(fodderHttp, gateway, settings);
             long seedBegin = System.nanoTime();
             List<String> patients = seeder.patients(name + " seed patients", settings.clinic(), size.patients(), settings.seedTimeout());
             // session-service learns of each patient and intake from Kafka: let it catch up before recording sessions.
@@ -158,7 +163,7 @@ public final class Benchmark {
                 }
                 return map;
             })) {
-                Map<String, String> properties = gatlingProperties(gateway, outcomes, sizeDir, Settings.BEFORE_TOKENS);
+                Map<String, String> properties = gatlingProperties(gateway, outcomes, sizeDir, Settings.BEFORE_TOKENS, http.bearer());
                 GatlingRun.Result a = GatlingRun.run(settings, "reads-writes", sizeDir, properties, loadGenerator::set);
                 report.html(name, a.report());
                 stats.putAll(a.stats());
@@ -167,7 +172,8 @@ public final class Benchmark {
                 // Survey tokens: seeded open H24 follow-ups first, fodder sessions of a second clinic when the size has too few.
                 long needed = settings.loads().get("surveys").requests() + settings.loads().get("surveys-direct").requests()
                         + settings.freshness().requests();
-                List<Seeder.Session> pool = new ArrayList<>(sessions.subList(alertCount, sessions.size()));
+                List<Seeder.Session> pool = new ArrayList<>(sessions.subList(alertCount, Math.max(alertCount, (int) Math.min(sessions.size(), alertCount + needed))));
+                List<Seeder.Session> fodderPool = new ArrayList<>();
                 long fodderNeeded = needed - pool.size();
                 if (fodderNeeded > 0) {
                     report.note(name + ": the survey scenarios need " + needed + " open follow-ups; " + fodderNeeded
@@ -176,13 +182,19 @@ public final class Benchmark {
                     // About 10 sessions a patient, as in a course of treatment: a patient with thousands would make every
                     // event rewrite a timeline of megabytes, which measures nothing a clinic sees.
                     int fodderPatientCount = (int) Math.max(20, fodderNeeded / 10);
-                    List<String> fodderPatients = seeder.patients(name + " fodder patients", settings.fodderClinic(), fodderPatientCount, settings.tokenTimeout());
+                    List<String> fodderPatients = fodderSeeder.patients(name + " fodder patients", settings.fodderClinic(), fodderPatientCount, settings.tokenTimeout());
                     backlog.awaitCaughtUp(name + " fodder patients", services, settings.catchUpTimeout());
-                    pool.addAll(seeder.sessions(name + " fodder sessions", fodderPatients, fodderNeeded,
+                    fodderPool.addAll(fodderSeeder.sessions(name + " fodder sessions", fodderPatients, fodderNeeded,
                             positive(settings.tokenTimeout().minusNanos(System.nanoTime() - fodderBegin))));
                     backlog.awaitCaughtUp(name + " fodder", services, settings.catchUpTimeout());
                 }
-                List<Seeder.Token> tokens = seeder.links(name + " survey links", pool.subList(0, (int) Math.min(needed, pool.size())), settings.tokenTimeout());
+                // A therapist issues links for their own clinic's follow-ups only.
+                long linksBegin = System.nanoTime();
+                List<Seeder.Token> tokens = new ArrayList<>(seeder.links(name + " survey links", pool, settings.tokenTimeout()));
+                if (!fodderPool.isEmpty()) {
+                    tokens.addAll(fodderSeeder.links(name + " fodder survey links", fodderPool,
+                            positive(settings.tokenTimeout().minusNanos(System.nanoTime() - linksBegin))));
+                }
                 backlog.awaitCaughtUp(name + " survey links", services, settings.catchUpTimeout());
 
                 // Share the tokens in proportion to what each wants; a scenario with fewer runs shorter.
@@ -213,7 +225,7 @@ public final class Benchmark {
                 if (surveyLoads.isEmpty()) {
                     report.note(name + ": no survey tokens, the survey scenarios did not run");
                 } else {
-                    Map<String, String> properties2 = gatlingProperties(gateway, outcomes, sizeDir, List.copyOf(surveyLoads.keySet()));
+                    Map<String, String> properties2 = gatlingProperties(gateway, outcomes, sizeDir, List.copyOf(surveyLoads.keySet()), http.bearer());
                     GatlingRun.Result b = GatlingRun.run(settings, "surveys", sizeDir, properties2, loadGenerator::set);
                     report.html(name, b.report());
                     stats.putAll(b.stats());
@@ -293,12 +305,13 @@ public final class Benchmark {
         }
     }
 
-    private Map<String, String> gatlingProperties(String gateway, String outcomes, Path sizeDir, List<String> scenarios) {
+    private Map<String, String> gatlingProperties(String gateway, String outcomes, Path sizeDir, List<String> scenarios, String token) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("knotless.gateway", gateway);
         properties.put("knotless.outcomes", outcomes);
         properties.put("knotless.feeds", sizeDir.resolve("feeds").toString());
         properties.put("knotless.clinic", settings.clinic());
+        properties.put("knotless.token", token); // fresh for each run: it lasts 15 minutes
         properties.put("knotless.scenarios", String.join(",", scenarios));
         for (String scenario : scenarios) {
             Settings.Load load = settings.loads().get(scenario);

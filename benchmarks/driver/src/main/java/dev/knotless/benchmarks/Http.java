@@ -12,6 +12,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,6 +33,21 @@ final class Http implements AutoCloseable {
     }
 
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    // The access token every request carries (null: none); the survey endpoints ignore it.
+    private final Supplier<String> bearer;
+
+    Http() {
+        this(null);
+    }
+
+    Http(Supplier<String> bearer) {
+        this.bearer = bearer;
+    }
+
+    /** The access token this client sends, for requests built elsewhere (null when none). */
+    String bearer() {
+        return bearer == null ? null : bearer.get();
+    }
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -58,6 +74,9 @@ final class Http implements AutoCloseable {
 
     private Response send(HttpRequest.Builder request) {
         try {
+            if (bearer != null) {
+                request.header("Authorization", "Bearer " + bearer.get());
+            }
             HttpRequest built = request.build();
             if (built.timeout().isEmpty()) {
                 built = HttpRequest.newBuilder(built, (name, value) -> true).timeout(Duration.ofSeconds(30)).build();

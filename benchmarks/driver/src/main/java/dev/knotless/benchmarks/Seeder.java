@@ -51,13 +51,14 @@ final class Seeder {
         Http.bulk(label, count, settings.seedConcurrency(), timeout, i -> {
             Http.Response patient = http.post(api + "/patients", """
                     {"clinicId":"%s","givenName":"Bench","familyName":"Seed-%d","dateOfBirth":"1980-04-02"}""".formatted(clinic, i));
+            // The clinic named must be the token's: the Http of this seeder signs in as a therapist of it.
             if (patient.status() != 201) {
                 Log.info("register: %d %s", patient.status(), abbreviate(patient.body()));
                 return false;
             }
             String patientId = patient.field("patientId");
             Http.Response intake = http.post(api + "/patients/" + patientId + "/intake", """
-                    {"assessedAt":"%s","therapistId":"t-bench",\
+                    {"assessedAt":"%s",\
                     "complaints":[{"bodyRegion":"SHOULDER","side":"RIGHT","description":"overuse"}],"painNprs":7,\
                     "screening":%s,"consent":true,\
                     "rom":[{"joint":"SHOULDER","movement":"FLEXION","side":"RIGHT","degrees":120}]}""".formatted(assessedAt, SCREENING));
@@ -79,7 +80,7 @@ final class Seeder {
             String patientId = patients.get((int) (i % patients.size()));
             Instant ended = now.minus(Duration.ofHours(26)).minus(Duration.ofSeconds(Math.floorMod(i * 7919, 14 * 3600)));
             String body = """
-                    {"therapistId":"t-bench","startedAt":"%s","endedAt":"%s",\
+                    {"startedAt":"%s","endedAt":"%s",\
                     "needling":[{"muscle":"UPPER_TRAPEZIUS","side":"RIGHT","technique":"DEEP","needles":2,"dwellSeconds":60,"twitchResponse":true}],\
                     "adjuncts":["STRETCHING"],"painBefore":6,"painAfter":4,\
                     "rom":[{"joint":"SHOULDER","movement":"FLEXION","side":"RIGHT","degrees":125,"phase":"PRE"},\

@@ -7,7 +7,9 @@ import dev.knotless.events.EventPayload.IntakeCompleted;
 import dev.knotless.intake.patient.PatientAssessmentIds;
 import dev.knotless.intake.patient.PatientService;
 import dev.knotless.intake.patient.PatientView;
+import dev.knotless.platform.audit.AuditAction;
 import dev.knotless.platform.messaging.EventCodec;
+import dev.knotless.platform.security.StaffMember;
 import dev.knotless.platform.outbox.OutboxMessage;
 import dev.knotless.platform.web.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,15 +60,16 @@ public class AssessmentService {
     }
 
     /** A progress or discharge assessment; 404 for an unknown patient, 409 before the patient's intake. */
-    ReassessmentCreated recordReassessment(UUID patientId, ReassessmentRequest request) {
-        PatientAssessmentIds known = patients.requireWithAssessmentIds(patientId);
+    ReassessmentCreated recordReassessment(UUID patientId, ReassessmentRequest request, StaffMember staff) {
+        UUID assessmentId = UUID.randomUUID();
+        PatientAssessmentIds known = patients.requireWithAssessmentIds(patientId, AuditAction.CREATE, "assessment", assessmentId);
         PatientView patient = known.patient();
         // The intake is looked up by id, not taken on the patient's word: its id is written first.
         if (known.intakeIds().isEmpty() || assessments.findAllById(known.intakeIds()).isEmpty()) {
             throw new ProblemException(HttpStatus.CONFLICT, "intake-required", "Intake required",
                     "Patient " + patientId + " has no intake yet; record the intake before a re-assessment");
         }
-        var recorded = new AssessmentRecorded(UUID.randomUUID(), request.assessedAt(), request.therapistId(), request.kind(),
+        var recorded = new AssessmentRecorded(assessmentId, request.assessedAt(), staff.subject(), request.kind(),
                 request.painNprs(), request.rom().stream().map(RomReadingInput::toReading).toList());
         Instant now = clock.instant();
         store(AssessmentDocument.reassessment(patient, recorded, now), patient, recorded, now);
@@ -77,7 +80,7 @@ public class AssessmentService {
 
     /** The intake and re-assessments in the order they were assessed; 404 for an unknown patient. */
     List<AssessmentView> assessmentsOf(UUID patientId) {
-        List<String> ids = patients.requireWithAssessmentIds(patientId).assessmentIds();
+        List<String> ids = patients.requireWithAssessmentIds(patientId, AuditAction.READ, "assessment", null).assessmentIds();
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -89,7 +92,7 @@ public class AssessmentService {
 
     /** One assessment of the patient; 404 for an unknown patient or an assessment of somebody else. */
     AssessmentView assessment(UUID patientId, UUID assessmentId) {
-        patients.require(patientId);
+        patients.require(patientId, AuditAction.READ, "assessment", assessmentId);
         return assessments.findById(assessmentId.toString())
                 .filter(assessment -> assessment.patientId.equals(patientId.toString()))
                 .map(AssessmentDocument::toView)

@@ -7,7 +7,6 @@ import dev.knotless.intake.assessment.RomReadingInput;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import dev.knotless.platform.validation.PlausibleClinicalTime;
@@ -17,13 +16,13 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The body of {@code POST /api/patients/{patientId}/intake} (DESIGN.md, "Intake body"). Boxed
- * types so that a missing value is named: an unanswered screening question is not a "no".
- * {@code rom} may be left out or empty.
+ * The body of {@code POST /api/patients/{patientId}/intake} (DESIGN.md, "Intake body", without
+ * {@code therapistId}: the therapist is the token's subject, and a body still sending one is a 400
+ * naming it). Boxed types so that a missing value is named: an unanswered screening question is not
+ * a "no". {@code rom} may be left out or empty.
  */
 record IntakeRequest(
         @NotNull @PastOrPresent @PlausibleClinicalTime Instant assessedAt,
-        @NotBlank @Size(max = 64) String therapistId,
         @NotEmpty @Size(max = 20) List<@NotNull @Valid ComplaintInput> complaints,
         @NotNull @Min(0) @Max(10) Integer painNprs,
         @NotNull @Valid Screening screening,

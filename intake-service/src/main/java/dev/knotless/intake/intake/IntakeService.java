@@ -6,6 +6,8 @@ import dev.knotless.intake.assessment.AssessmentService;
 import dev.knotless.intake.assessment.RomReadingInput;
 import dev.knotless.intake.patient.PatientService;
 import dev.knotless.intake.patient.PatientView;
+import dev.knotless.platform.audit.AuditAction;
+import dev.knotless.platform.security.StaffMember;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
@@ -22,15 +24,16 @@ class IntakeService {
         this.assessments = assessments;
     }
 
-    /** 404 problem for an unknown patient; otherwise the intake is stored with its IntakeCompleted event. */
-    IntakeView record(UUID patientId, IntakeRequest request) {
-        PatientView patient = patients.require(patientId);
+    /** 404 problem for an unknown patient or another clinic's; otherwise the intake is stored with its IntakeCompleted event. */
+    IntakeView record(UUID patientId, IntakeRequest request, StaffMember staff) {
+        UUID assessmentId = UUID.randomUUID();
+        PatientView patient = patients.require(patientId, AuditAction.CREATE, "assessment", assessmentId);
         ClearanceDecision clearance = rules.decide(request.screening().toAnswers(), request.consent());
         var complaints = request.complaints().stream().map(IntakeRequest.ComplaintInput::toRecord).toList();
         var intake = new IntakeCompleted(
-                UUID.randomUUID(),
+                assessmentId,
                 request.assessedAt(),
-                request.therapistId(),
+                staff.subject(),
                 complaints.stream().map(ComplaintRecord::toEvent).toList(),
                 request.painNprs(),
                 clearance.needlingClearance(),

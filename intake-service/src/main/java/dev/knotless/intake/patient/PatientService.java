@@ -2,7 +2,10 @@ package dev.knotless.intake.patient;
 
 import dev.knotless.events.EventEnvelope;
 import dev.knotless.events.EventPayload.PatientRegistered;
+import dev.knotless.platform.audit.AuditAction;
+import dev.knotless.platform.audit.AuditTrail;
 import dev.knotless.platform.messaging.EventCodec;
+import dev.knotless.platform.security.StaffMember;
 import dev.knotless.platform.outbox.OutboxMessage;
 import dev.knotless.platform.web.ProblemException;
 import io.micrometer.core.instrument.Counter;
@@ -16,11 +19,13 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
  * Registers patients (the patient and PatientRegistered in one write) and finds them; the intake
- * and assessment features look patients up here.
+ * and assessment features look patients up here. Every lookup is for an access of the acting staff
+ * member and goes through the audit trail: another clinic's patient is the same 404 as an unknown one.
  */
 @Service
 public class PatientService {
@@ -32,19 +37,30 @@ public class PatientService {
     private final EventCodec codec;
     private final Clock clock;
     private final Counter registered;
+    private final AuditTrail audit;
 
-    PatientService(PatientRepository patients, MongoTemplate mongo, EventCodec codec, Clock clock, MeterRegistry meters) {
+    PatientService(PatientRepository patients, MongoTemplate mongo, EventCodec codec, Clock clock, MeterRegistry meters, AuditTrail audit) {
         this.patients = patients;
+        this.audit = audit;
         this.mongo = mongo;
         this.codec = codec;
         this.clock = clock;
         this.registered = Counter.builder("knotless.patients.registered").description("patients registered").register(meters);
     }
 
-    PatientView register(RegisterPatientRequest request) {
+    /** In the acting staff member's clinic; 403 for a body naming another clinic. */
+    PatientView register(RegisterPatientRequest request, StaffMember staff) {
+        if (request.clinicId() != null && !request.clinicId().equals(staff.clinicId())) {
+            throw new ProblemException(HttpStatus.FORBIDDEN, "other-clinic", "Another clinic",
+                    "Patients are registered in your own clinic; leave clinicId out or give yours");
+        }
         var patient = new PatientDocument();
         patient.patientId = UUID.randomUUID().toString();
-        patient.clinicId = request.clinicId();
+        patient.clinicId = staff.clinicId();
+        // Recorded before the write, which does not happen if the record cannot be (503).
+        if (!audit.permits(AuditAction.CREATE, "patient", patient.patientId, patient.patientId, patient.clinicId)) {
+            throw new ProblemException(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "You may not register patients");
+        }
         patient.givenName = request.givenName();
         patient.familyName = request.familyName();
         patient.dateOfBirth = request.dateOfBirth().toString();
@@ -61,17 +77,21 @@ public class PatientService {
         return patient.toView();
     }
 
-    /** The patient, or a 404 problem for an id nobody registered. */
-    public PatientView require(UUID patientId) {
-        return patients.findById(patientId.toString())
-                .map(PatientDocument::toView)
-                .orElseThrow(() -> ProblemException.notFound("patient", patientId));
+    /**
+     * The patient, for an access ({@code action} on {@code resourceType} {@code resourceId}, the patient
+     * or one of its assessments) that is recorded in the audit trail before this returns; a 404
+     * problem for an id nobody registered or a patient of another clinic, alike.
+     */
+    public PatientView require(UUID patientId, AuditAction action, String resourceType, Object resourceId) {
+        return requireWithAssessmentIds(patientId, action, resourceType, resourceId).patient();
     }
 
-    /** The patient with the ids of its assessments, or a 404 problem for an id nobody registered. */
-    public PatientAssessmentIds requireWithAssessmentIds(UUID patientId) {
-        PatientDocument patient = patients.findById(patientId.toString())
-                .orElseThrow(() -> ProblemException.notFound("patient", patientId));
+    /** As {@link #require}, with the ids of the patient's assessments. */
+    public PatientAssessmentIds requireWithAssessmentIds(UUID patientId, AuditAction action, String resourceType, Object resourceId) {
+        PatientDocument patient = patients.findById(patientId.toString()).orElse(null);
+        if (!audit.permits(action, resourceType, resourceId, patientId, patient == null ? null : patient.clinicId)) {
+            throw ProblemException.notFound("patient", patientId);
+        }
         return new PatientAssessmentIds(patient.toView(), orEmpty(patient.assessmentIds), orEmpty(patient.intakeIds));
     }
 

@@ -10,10 +10,11 @@ import java.time.LocalDate;
 
 /**
  * The body of {@code POST /api/patients}. Email and phone are optional; an empty string counts as
- * not given (what a form with an untouched field sends).
+ * not given (what a form with an untouched field sends). The clinic is the acting staff member's,
+ * from the token: {@code clinicId} may be left out, and if given must be that clinic (else 403).
  */
 record RegisterPatientRequest(
-        @NotNull @Pattern(regexp = CLINIC_ID, message = CLINIC_ID_MESSAGE) String clinicId,
+        @Pattern(regexp = CLINIC_ID, message = CLINIC_ID_MESSAGE) String clinicId,
         @NotBlank @Size(max = 100) String givenName,
         @NotBlank @Size(max = 100) String familyName,
         @NotNull @Past @NotBefore("1900-01-01") LocalDate dateOfBirth,

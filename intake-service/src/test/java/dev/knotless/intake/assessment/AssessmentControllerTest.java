@@ -53,7 +53,7 @@ class AssessmentControllerTest {
     static final String ASSESSMENTS = "/api/patients/{patientId}/assessments";
 
     static final String VALID = """
-            { "assessedAt": "2026-11-19T14:00:00Z", "therapistId": "t-1", "kind": "PROGRESS", "painNprs": 4,
+            { "assessedAt": "2026-11-19T14:00:00Z", "kind": "PROGRESS", "painNprs": 4,
               "rom": [ { "joint": "SHOULDER", "movement": "FLEXION", "side": "RIGHT", "degrees": 150 } ] }
             """;
 
@@ -75,7 +75,7 @@ class AssessmentControllerTest {
     @Test
     void aValidReassessmentAnswers201WithItsLocation() throws Exception {
         serviceMayBeCalled = true;
-        given(assessments.recordReassessment(eq(PATIENT), any()))
+        given(assessments.recordReassessment(eq(PATIENT), any(), any()))
                 .willReturn(new ReassessmentCreated(ASSESSMENT, PATIENT, AssessmentKind.PROGRESS));
 
         reassess(VALID)
@@ -86,7 +86,7 @@ class AssessmentControllerTest {
                 .andExpect(jsonPath("$.kind").value("PROGRESS"));
 
         var request = ArgumentCaptor.forClass(ReassessmentRequest.class);
-        verify(assessments).recordReassessment(eq(PATIENT), request.capture());
+        verify(assessments).recordReassessment(eq(PATIENT), request.capture(), eq(WebSliceSupport.THERAPIST_A));
         assertThat(request.getValue().kind()).isEqualTo(AssessmentKind.PROGRESS);
         assertThat(request.getValue().rom()).singleElement().satisfies(rom -> assertThat(rom.degrees()).isEqualTo(150));
     }
@@ -94,7 +94,7 @@ class AssessmentControllerTest {
     @Test
     void aReassessmentBeforeTheIntakeIsAConflict() throws Exception {
         serviceMayBeCalled = true;
-        given(assessments.recordReassessment(eq(PATIENT), any())).willThrow(
+        given(assessments.recordReassessment(eq(PATIENT), any(), any())).willThrow(
                 new ProblemException(HttpStatus.CONFLICT, "intake-required", "Intake required", "no intake yet"));
 
         expectProblem(reassess(VALID), 409, "/problems/intake-required");
@@ -162,9 +162,13 @@ class AssessmentControllerTest {
     }
 
     @Test
-    void aMissingAssessmentTimeOrTherapistIsRefused() throws Exception {
+    void aMissingAssessmentTimeIsRefused() throws Exception {
         expectInvalid(reassess(replace(VALID, "\"assessedAt\": \"2026-11-19T14:00:00Z\", ", "")), "assessedAt");
-        expectInvalid(reassess(replace(VALID, "\"therapistId\": \"t-1\", ", "")), "therapistId");
+    }
+
+    @Test
+    void aTherapistIdInTheBodyIsRefusedNamingIt() throws Exception {
+        expectInvalid(reassess(replace(VALID, "{ \"assessedAt\"", "{ \"therapistId\": \"t-1\", \"assessedAt\"")), "therapistId");
     }
 
     @Test
@@ -183,7 +187,7 @@ class AssessmentControllerTest {
     @Test
     void anUnknownPatientIsNotFound() throws Exception {
         serviceMayBeCalled = true;
-        given(assessments.recordReassessment(eq(PATIENT), any())).willThrow(ProblemException.notFound("patient", PATIENT));
+        given(assessments.recordReassessment(eq(PATIENT), any(), any())).willThrow(ProblemException.notFound("patient", PATIENT));
         given(assessments.assessmentsOf(PATIENT)).willThrow(ProblemException.notFound("patient", PATIENT));
 
         expectProblem(reassess(VALID), 404, "/problems/patient-not-found");

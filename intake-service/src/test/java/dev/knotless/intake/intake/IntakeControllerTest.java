@@ -43,9 +43,9 @@ class IntakeControllerTest {
     static final UUID PATIENT = UUID.fromString("00000000-0000-4000-8000-000000000001");
     static final String INTAKE = "/api/patients/{patientId}/intake";
 
-    /** The intake body of DESIGN.md. */
+    /** The intake body of DESIGN.md, without therapistId (the token's subject). */
     static final String VALID = """
-            { "assessedAt": "2026-11-18T14:00:00Z", "therapistId": "t-1",
+            { "assessedAt": "2026-11-18T14:00:00Z",
               "complaints": [ { "bodyRegion": "SHOULDER", "side": "RIGHT", "description": "overuse" } ],
               "painNprs": 7,
               "screening": { "pregnant": false, "bleedingDisorder": false, "anticoagulants": false,
@@ -73,7 +73,7 @@ class IntakeControllerTest {
     void aValidIntakeAnswers201WithTheClearanceAndTheAssessmentsLocation() throws Exception {
         serviceMayBeCalled = true;
         UUID assessmentId = UUID.randomUUID();
-        given(intakes.record(eq(PATIENT), any())).willReturn(
+        given(intakes.record(eq(PATIENT), any(), any())).willReturn(
                 new IntakeView(assessmentId, PATIENT, NeedlingClearance.PRECAUTION, List.of(ScreeningFinding.PREGNANT)));
 
         intake(VALID)
@@ -85,7 +85,7 @@ class IntakeControllerTest {
                 .andExpect(jsonPath("$.reasons[0]").value("PREGNANT"));
 
         var request = ArgumentCaptor.forClass(IntakeRequest.class);
-        verify(intakes).record(eq(PATIENT), request.capture());
+        verify(intakes).record(eq(PATIENT), request.capture(), eq(WebSliceSupport.THERAPIST_A));
         assertThat(request.getValue().screening().toAnswers()).isEqualTo(ScreeningAnswers.none());
         assertThat(request.getValue().consent()).isTrue();
         assertThat(request.getValue().rom()).singleElement().satisfies(rom -> assertThat(rom.degrees()).isEqualTo(120));
@@ -94,7 +94,7 @@ class IntakeControllerTest {
     @Test
     void romMayBeLeftOutOrEmpty() throws Exception {
         serviceMayBeCalled = true;
-        given(intakes.record(eq(PATIENT), any())).willReturn(
+        given(intakes.record(eq(PATIENT), any(), any())).willReturn(
                 new IntakeView(UUID.randomUUID(), PATIENT, NeedlingClearance.CLEARED, List.of()));
         String emptyRom = VALID.replaceAll("\"rom\": \\[[^]]*]", "\"rom\": []");
         String noRom = VALID.replaceAll(",\\s*\"rom\": \\[[^]]*]", "");
@@ -105,7 +105,7 @@ class IntakeControllerTest {
         intake(noRom).andExpect(status().isCreated());
 
         var request = ArgumentCaptor.forClass(IntakeRequest.class);
-        verify(intakes, times(2)).record(eq(PATIENT), request.capture());
+        verify(intakes, times(2)).record(eq(PATIENT), request.capture(), any());
         assertThat(request.getAllValues()).allSatisfy(r -> assertThat(r.rom()).isEmpty());
     }
 
@@ -136,8 +136,10 @@ class IntakeControllerTest {
     }
 
     @Test
-    void aTherapistIdGivenAsANumberIsRefused() throws Exception {
-        expectInvalid(intake(replace(VALID, "\"therapistId\": \"t-1\"", "\"therapistId\": 1")), "therapistId");
+    void aTherapistIdInTheBodyIsRefusedNamingIt() throws Exception {
+        // The therapist is the token's subject; a client still sending one must learn that it is not used.
+        expectInvalid(intake(replace(VALID, "{ \"assessedAt\"", "{ \"therapistId\": \"t-1\", \"assessedAt\"")), "therapistId");
+        expectInvalid(intake(replace(VALID, "{ \"assessedAt\"", "{ \"therapistId\": 1, \"assessedAt\"")), "therapistId");
     }
 
     @Test
@@ -243,12 +245,6 @@ class IntakeControllerTest {
     }
 
     @Test
-    void theTherapistIsRequiredAndAtMost64Characters() throws Exception {
-        expectInvalid(intake(replace(VALID, "\"therapistId\": \"t-1\",", "")), "therapistId");
-        expectInvalid(intake(replace(VALID, "\"t-1\"", "\"" + "t".repeat(65) + "\"")), "therapistId");
-    }
-
-    @Test
     void aMalformedPatientIdIsRefusedNamingIt() throws Exception {
         expectInvalid(mvc.perform(post(INTAKE, "42").contentType(MediaType.APPLICATION_JSON).content(VALID)), "patientId");
     }
@@ -256,7 +252,7 @@ class IntakeControllerTest {
     @Test
     void anUnknownPatientIsNotFound() throws Exception {
         serviceMayBeCalled = true;
-        given(intakes.record(eq(PATIENT), any())).willThrow(ProblemException.notFound("patient", PATIENT));
+        given(intakes.record(eq(PATIENT), any(), any())).willThrow(ProblemException.notFound("patient", PATIENT));
 
         expectProblem(intake(VALID), 404, "/problems/patient-not-found");
     }

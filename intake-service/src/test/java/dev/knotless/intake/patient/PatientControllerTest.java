@@ -7,6 +7,7 @@ import static dev.knotless.intake.WebSliceSupport.oversized;
 import static dev.knotless.intake.WebSliceSupport.replace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -17,6 +18,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.knotless.intake.WebSliceSupport;
+import dev.knotless.platform.audit.AuditAction;
 import dev.knotless.platform.web.ProblemException;
 import java.time.LocalDate;
 import java.util.UUID;
@@ -61,7 +63,7 @@ class PatientControllerTest {
     @Test
     void aValidRegistrationAnswers201WithTheViewAndItsLocation() throws Exception {
         serviceMayBeCalled = true;
-        given(patients.register(any())).willReturn(view());
+        given(patients.register(any(), any())).willReturn(view());
 
         register(VALID)
                 .andExpect(status().isCreated())
@@ -75,13 +77,13 @@ class PatientControllerTest {
     @Test
     void emailAndPhoneAreOptionalAndEmptyMeansNotGiven() throws Exception {
         serviceMayBeCalled = true;
-        given(patients.register(any())).willReturn(view());
+        given(patients.register(any(), any())).willReturn(view());
 
         register(replace(VALID, "\"patient-a@example.org\", \"phone\": \"+41 (0)44 123-45-67\"", "\"\", \"phone\": \" \""))
                 .andExpect(status().isCreated());
 
         var request = ArgumentCaptor.forClass(RegisterPatientRequest.class);
-        verify(patients).register(request.capture());
+        verify(patients).register(request.capture(), eq(WebSliceSupport.THERAPIST_A));
         assertThat(request.getValue().email()).isNull();
         assertThat(request.getValue().phone()).isNull();
         assertThat(request.getValue().dateOfBirth()).isEqualTo(LocalDate.of(1980, 4, 2));
@@ -121,8 +123,15 @@ class PatientControllerTest {
     }
 
     @Test
-    void aMissingClinicIdIsRefused() throws Exception {
-        expectInvalid(register(replace(VALID, "\"clinicId\": \"clinic-a\", ", "")), "clinicId");
+    void theClinicIdMayBeLeftOutSinceTheClinicIsTheTokens() throws Exception {
+        serviceMayBeCalled = true;
+        given(patients.register(any(), any())).willReturn(view());
+
+        register(replace(VALID, "\"clinicId\": \"clinic-a\", ", "")).andExpect(status().isCreated());
+
+        var request = ArgumentCaptor.forClass(RegisterPatientRequest.class);
+        verify(patients).register(request.capture(), eq(WebSliceSupport.THERAPIST_A));
+        assertThat(request.getValue().clinicId()).isNull();
     }
 
     @Test
@@ -167,7 +176,7 @@ class PatientControllerTest {
     @Test
     void aKnownPatientIsShown() throws Exception {
         serviceMayBeCalled = true;
-        given(patients.require(PATIENT)).willReturn(view());
+        given(patients.require(PATIENT, AuditAction.READ, "patient", PATIENT)).willReturn(view());
 
         mvc.perform(get("/api/patients/{patientId}", PATIENT))
                 .andExpect(status().isOk())
@@ -178,7 +187,7 @@ class PatientControllerTest {
     @Test
     void anUnknownPatientIsNotFound() throws Exception {
         serviceMayBeCalled = true;
-        given(patients.require(PATIENT)).willThrow(ProblemException.notFound("patient", PATIENT));
+        given(patients.require(PATIENT, AuditAction.READ, "patient", PATIENT)).willThrow(ProblemException.notFound("patient", PATIENT));
 
         expectProblem(mvc.perform(get("/api/patients/{patientId}", PATIENT)), 404, "/problems/patient-not-found");
     }

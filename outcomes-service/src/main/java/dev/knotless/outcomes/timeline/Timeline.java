@@ -37,25 +37,26 @@ public class Timeline {
             .thenComparing(e -> e.type)
             .thenComparing(e -> e.id);
 
+    // Package-private for TimelineCodec, which maps a timeline by hand on the hot path.
     @Id
-    private String patientId;
+    String patientId;
     @Version
-    private Long version;
-    private String clinicId;
-    private Instant registeredAt;
-    private List<TimelineEntry> entries = new ArrayList<>();
-    private Set<String> appliedEventIds = new HashSet<>();
+    Long version;
+    String clinicId;
+    Instant registeredAt;
+    List<TimelineEntry> entries = new ArrayList<>();
+    Set<String> appliedEventIds = new HashSet<>();
 
     // Kept up to date on every change for the clinic dashboard, which reads only these fields.
-    private Instant lastSessionEndedAt;
-    private Instant dischargedAt;
-    private Integer baselinePain;
-    private Integer latestPain;
+    Instant lastSessionEndedAt;
+    Instant dischargedAt;
+    Integer baselinePain;
+    Integer latestPain;
 
     // What the clinic's dashboard counts for this patient (as queued), and the changes not yet confirmed applied there.
-    private String activeDay;
-    private boolean mcidReached;
-    private List<FigureChange> figureChanges = new ArrayList<>();
+    String activeDay;
+    boolean mcidReached;
+    List<FigureChange> figureChanges = new ArrayList<>();
 
     Timeline() {
     }

@@ -9,17 +9,17 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class TimelineController {
 
-    private final TimelineRepository timelines;
+    private final TimelineStore timelines;
     private final PainMcid mcid;
 
-    TimelineController(TimelineRepository timelines, PainMcid mcid) {
+    TimelineController(TimelineStore timelines, PainMcid mcid) {
         this.timelines = timelines;
         this.mcid = mcid;
     }
 
     @GetMapping("/api/patients/{patientId}/timeline")
     TimelineView timeline(@PathVariable UUID patientId) {
-        return timelines.findById(patientId.toString())
+        return timelines.find(patientId.toString())
                 .map(timeline -> TimelineView.of(timeline, mcid))
                 .orElseThrow(() -> ProblemException.notFound("patient", patientId));
     }

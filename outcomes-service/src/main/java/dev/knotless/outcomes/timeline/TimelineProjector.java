@@ -32,12 +32,12 @@ public class TimelineProjector {
     private static final Logger log = LoggerFactory.getLogger(TimelineProjector.class);
     private static final int ATTEMPTS = 5;
 
-    private final TimelineRepository timelines;
+    private final TimelineStore timelines;
     private final MongoTemplate mongo;
     private final ClinicFiguresSink figures;
     private final PainMcid mcid;
 
-    TimelineProjector(TimelineRepository timelines, MongoTemplate mongo, ClinicFiguresSink figures, PainMcid mcid) {
+    TimelineProjector(TimelineStore timelines, MongoTemplate mongo, ClinicFiguresSink figures, PainMcid mcid) {
         this.timelines = timelines;
         this.mongo = mongo;
         this.figures = figures;
@@ -74,7 +74,7 @@ public class TimelineProjector {
     private void update(UUID patientId, Timeline first, Supplier<Timeline> absent, Predicate<Timeline> change, String doing) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Timeline timeline = attempt == 1 && first != null ? first
-                    : timelines.findById(patientId.toString()).orElseGet(() -> absent == null ? null : absent.get());
+                    : timelines.find(patientId.toString()).orElseGet(() -> absent == null ? null : absent.get());
             if (timeline == null) {
                 return;
             }

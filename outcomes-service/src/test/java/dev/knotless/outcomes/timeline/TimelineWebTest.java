@@ -32,7 +32,7 @@ class TimelineWebTest {
     @Autowired
     MockMvc mvc;
     @MockitoBean
-    TimelineRepository timelines;
+    TimelineStore timelines;
 
     @Test
     void aMalformedPatientIdIsNamed() throws Exception {
@@ -45,7 +45,7 @@ class TimelineWebTest {
     @Test
     void anUnknownPatientIsNotFound() throws Exception {
         var patientId = UUID.randomUUID();
-        when(timelines.findById(patientId.toString())).thenReturn(Optional.empty());
+        when(timelines.find(patientId.toString())).thenReturn(Optional.empty());
 
         mvc.perform(get("/api/patients/{id}/timeline", patientId)).andExpect(status().isNotFound())
                 .andExpect(jsonPath("$.type").value("/problems/patient-not-found"));
@@ -54,7 +54,7 @@ class TimelineWebTest {
     @Test
     void anEmptyTimelineHasEveryPartAndNoFigures() throws Exception {
         var patientId = UUID.randomUUID();
-        when(timelines.findById(patientId.toString())).thenReturn(Optional.of(Timeline.start(patientId, "clinic-a")));
+        when(timelines.find(patientId.toString())).thenReturn(Optional.of(Timeline.start(patientId, "clinic-a")));
 
         mvc.perform(get("/api/patients/{id}/timeline", patientId)).andExpect(status().isOk())
                 .andExpect(jsonPath("$.patientId").value(patientId.toString()))

@@ -33,8 +33,17 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The shared error contract, through a web slice as every service's slice tests see it. */
-@WebMvcTest(controllers = ProblemDetailsAdviceTest.EchoController.class)
+/**
+ * The shared error contract, through a web slice as every service's slice tests see it. Without
+ * the security filters: their refusals are the services' ITs' business (IntakeSecurityIT).
+ */
+@WebMvcTest(controllers = ProblemDetailsAdviceTest.EchoController.class, properties = "spring.autoconfigure.exclude="
+        + "dev.knotless.platform.security.KnotlessSecurityAutoConfiguration,"
+        + "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration,"
+        + "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
+        + "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
+        + "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
+        + "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration")
 class ProblemDetailsAdviceTest {
 
     @SpringBootConfiguration

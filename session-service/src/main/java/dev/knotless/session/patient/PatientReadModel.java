@@ -30,13 +30,15 @@ public class PatientReadModel {
     }
 
     /**
-     * A find by key of the id alone, not {@code existsById}: Spring Data answers that with a count,
-     * which the embedded store serves by reading the whole collection.
+     * The clinic of a patient this service heard of; empty for one no event has mentioned. A find by
+     * key of the id and the clinic alone, not {@code existsById}: Spring Data answers that with a
+     * count, which the embedded store serves by reading the whole collection.
      */
-    public boolean isKnown(UUID patientId) {
+    public Optional<String> clinicOf(UUID patientId) {
         var byId = Query.query(Criteria.where("_id").is(patientId.toString()));
-        byId.fields().include("_id");
-        return mongo.findOne(byId, org.bson.Document.class, "patients") != null;
+        byId.fields().include("_id").include("clinicId");
+        var patient = mongo.findOne(byId, org.bson.Document.class, "patients");
+        return patient == null ? Optional.empty() : Optional.ofNullable(patient.getString("clinicId"));
     }
 
     /**

@@ -13,7 +13,6 @@ import dev.knotless.platform.web.FieldProblem;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import dev.knotless.platform.validation.PlausibleClinicalTime;
@@ -27,10 +26,10 @@ import java.util.Optional;
 
 /**
  * The body of {@code POST /api/patients/{patientId}/sessions}. Boxed types so that a missing value
- * is reported by name; the two acknowledgements default to false and notes to empty.
+ * is reported by name; the two acknowledgements default to false and notes to empty. No
+ * {@code therapistId}: the therapist is the token's subject (a body still sending one is a 400 naming it).
  */
 record SessionRequest(
-        @NotBlank @Size(max = 64) String therapistId,
         @NotNull @PastOrPresent @PlausibleClinicalTime Instant startedAt,
         @NotNull @PastOrPresent @PlausibleClinicalTime Instant endedAt,
         @NotEmpty @Size(max = 100) List<@NotNull @Valid Needling> needling,

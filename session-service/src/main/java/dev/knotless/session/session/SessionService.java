@@ -1,7 +1,10 @@
 package dev.knotless.session.session;
 
 import dev.knotless.events.EventEnvelope;
+import dev.knotless.platform.audit.AuditAction;
+import dev.knotless.platform.audit.AuditTrail;
 import dev.knotless.platform.messaging.EventCodec;
+import dev.knotless.platform.security.StaffMember;
 import dev.knotless.platform.outbox.OutboxMessage;
 import dev.knotless.platform.web.ProblemException;
 import dev.knotless.session.patient.PatientReadModel;
@@ -23,7 +26,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * Records a session that passed the safety gate: the session and its event in one write, after its
- * id was added to the patient's session ids. Every read here is by key.
+ * id was added to the patient's session ids. Every read here is by key. Every access is the acting
+ * staff member's, isolated by clinic and recorded through the audit trail: another clinic's patient
+ * or session is the unknown id's 404.
  */
 @Service
 class SessionService {
@@ -41,9 +46,12 @@ class SessionService {
     private final MeterRegistry meters;
     private final SafetyGate gate = new SafetyGate();
     private final Counter recorded;
+    private final AuditTrail audit;
 
-    SessionService(SessionRepository sessions, PatientSessions patientSessions, PatientReadModel patients, EventCodec codec, Clock clock, MeterRegistry meters) {
+    SessionService(SessionRepository sessions, PatientSessions patientSessions, PatientReadModel patients, EventCodec codec, Clock clock,
+                   MeterRegistry meters, AuditTrail audit) {
         this.sessions = sessions;
+        this.audit = audit;
         this.patientSessions = patientSessions;
         this.patients = patients;
         this.codec = codec;
@@ -52,22 +60,27 @@ class SessionService {
         this.recorded = Counter.builder("knotless.sessions.recorded").description("sessions recorded").register(meters);
     }
 
-    SessionView record(UUID patientId, SessionRequest request) {
+    SessionView record(UUID patientId, SessionRequest request, StaffMember staff) {
+        UUID sessionId = UUID.randomUUID();
         Optional<PatientSnapshot> patient = patients.find(patientId);
+        // Recorded before the gate: its refusals tell what the intake found, and before the write.
+        if (!audit.permits(AuditAction.CREATE, "session", sessionId, patientId, patient.map(PatientSnapshot::clinicId).orElse(null))) {
+            throw ProblemException.notFound("patient", patientId);
+        }
         var verdict = gate.check(patient,
                 new SafetyGate.Acknowledgements(request.precautionAcknowledged(), request.adverseEventReviewed()));
         return switch (verdict) {
-            case SafetyVerdict.Pass pass -> store(patient.orElseThrow(), request, pass);
+            case SafetyVerdict.Pass pass -> store(sessionId, patient.orElseThrow(), request, staff, pass);
             case SafetyVerdict.Refusal refusal -> throw refused(patientId, refusal);
         };
     }
 
-    private SessionView store(PatientSnapshot patient, SessionRequest request, SafetyVerdict.Pass pass) {
+    private SessionView store(UUID sessionId, PatientSnapshot patient, SessionRequest request, StaffMember staff, SafetyVerdict.Pass pass) {
         var session = new SessionDocument();
-        session.sessionId = UUID.randomUUID().toString();
+        session.sessionId = sessionId.toString();
         session.patientId = patient.patientId().toString();
         session.clinicId = patient.clinicId();
-        session.therapistId = request.therapistId();
+        session.therapistId = staff.subject();
         session.startedAt = request.startedAt();
         session.endedAt = request.endedAt();
         session.needling = new ArrayList<>(request.needling().stream().map(SessionRequest.Needling::toSite).toList());
@@ -98,7 +111,7 @@ class SessionService {
     }
 
     List<SessionView> sessionsOf(UUID patientId) {
-        if (!patients.isKnown(patientId)) {
+        if (!audit.permits(AuditAction.READ, "session", null, patientId, patients.clinicOf(patientId).orElse(null))) {
             throw ProblemException.notFound("patient", patientId);
         }
         List<String> ids = patientSessions.idsOf(patientId);
@@ -112,8 +125,11 @@ class SessionService {
     }
 
     SessionView session(UUID sessionId) {
-        return sessions.findById(sessionId.toString())
-                .map(SessionDocument::toView)
-                .orElseThrow(() -> ProblemException.notFound("session", sessionId));
+        SessionDocument session = sessions.findById(sessionId.toString()).orElse(null);
+        if (!audit.permits(AuditAction.READ, "session", sessionId, session == null ? null : session.patientId,
+                session == null ? null : session.clinicId)) {
+            throw ProblemException.notFound("session", sessionId);
+        }
+        return session.toView();
     }
 }

@@ -14,7 +14,15 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.knotless.events.Vocabulary.NeedlingClearance;
+import dev.knotless.platform.security.Role;
+import dev.knotless.platform.security.StaffMember;
 import dev.knotless.platform.validation.ValidationClockConfiguration;
+import dev.knotless.testsupport.TestTokens;
+import org.springframework.boot.webmvc.test.autoconfigure.MockMvcBuilderCustomizer;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors;
+import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 import dev.knotless.session.safety.SafetyVerdict;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,11 +49,12 @@ import org.springframework.test.web.servlet.ResultActions;
 class SessionControllerTest {
 
     static final Instant NOW = Instant.parse("2026-11-20T15:00:00Z");
+    static final StaffMember THERAPIST_A = new StaffMember("therapist-a", Role.THERAPIST, "clinic-a");
     static final UUID PATIENT = UUID.fromString("00000000-0000-4000-8000-000000000001");
     static final String SESSIONS = "/api/patients/" + PATIENT + "/sessions";
 
     static final String VALID = """
-            { "therapistId": "t-1", "startedAt": "2026-11-20T14:00:00Z", "endedAt": "2026-11-20T14:45:00Z",
+            { "startedAt": "2026-11-20T14:00:00Z", "endedAt": "2026-11-20T14:45:00Z",
               "needling": [ { "muscle": "UPPER_TRAPEZIUS", "side": "RIGHT", "technique": "DEEP",
                               "needles": 2, "dwellSeconds": 60, "twitchResponse": true } ],
               "adjuncts": ["STRETCHING", "MANUAL_THERAPY"],
@@ -61,6 +70,20 @@ class SessionControllerTest {
         @Bean
         Clock clock() {
             return Clock.fixed(NOW, ZoneOffset.UTC);
+        }
+
+        /** No token is decoded in a slice: every request is made as therapist-a of clinic-a. */
+        @Bean
+        JwtDecoder jwtDecoder() {
+            return token -> {
+                throw new BadJwtException("web slices authenticate without tokens");
+            };
+        }
+
+        @Bean
+        MockMvcBuilderCustomizer asTherapistOfClinicA() {
+            return builder -> builder.defaultRequest(MockMvcRequestBuilders.get("/")
+                    .with(SecurityMockMvcRequestPostProcessors.authentication(TestTokens.authenticationOf(THERAPIST_A))));
         }
     }
 
@@ -83,7 +106,7 @@ class SessionControllerTest {
     void aValidSessionIsHandedToTheServiceWithDefaultsFilledIn() throws Exception {
         serviceMayBeCalled = true;
         UUID sessionId = UUID.randomUUID();
-        given(sessions.record(eq(PATIENT), any())).willReturn(view(sessionId));
+        given(sessions.record(eq(PATIENT), any(), any())).willReturn(view(sessionId));
 
         postSession(VALID.replace("\"precautionAcknowledged\": false, \"adverseEventReviewed\": false, \"notes\": \"\"", "\"notes\": null")
                 .replace("\"adjuncts\": [\"STRETCHING\", \"MANUAL_THERAPY\"],", ""))
@@ -93,7 +116,7 @@ class SessionControllerTest {
                 .andExpect(jsonPath("$.patientId").value(PATIENT.toString()));
 
         var request = ArgumentCaptor.forClass(SessionRequest.class);
-        verify(sessions).record(eq(PATIENT), request.capture());
+        verify(sessions).record(eq(PATIENT), request.capture(), eq(THERAPIST_A));
         assertThat(request.getValue().precautionAcknowledged()).isFalse();
         assertThat(request.getValue().adverseEventReviewed()).isFalse();
         assertThat(request.getValue().notes()).isEmpty();
@@ -197,7 +220,7 @@ class SessionControllerTest {
     @Test
     void aSessionOfExactlyFourHoursIsAccepted() throws Exception {
         serviceMayBeCalled = true;
-        given(sessions.record(eq(PATIENT), any())).willReturn(view(UUID.randomUUID()));
+        given(sessions.record(eq(PATIENT), any(), any())).willReturn(view(UUID.randomUUID()));
         postSession(replace("\"startedAt\": \"2026-11-20T14:00:00Z\"", "\"startedAt\": \"2026-11-20T10:45:00Z\""))
                 .andExpect(status().isCreated());
     }
@@ -218,14 +241,15 @@ class SessionControllerTest {
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.type").value("/problems/invalid-request"))
                 .andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.hasItems(
-                        "therapistId", "startedAt", "endedAt", "painBefore", "painAfter",
+                        "startedAt", "endedAt", "painBefore", "painAfter",
                         "needling[0].muscle", "needling[0].side", "needling[0].technique", "needling[0].needles",
                         "needling[0].dwellSeconds", "needling[0].twitchResponse")));
     }
 
     @Test
-    void aTherapistIdLongerThan64IsRefused() throws Exception {
-        invalid(replace("\"therapistId\": \"t-1\"", "\"therapistId\": \"" + "t".repeat(65) + "\""), "therapistId");
+    void aTherapistIdInTheBodyIsRefusedNamingIt() throws Exception {
+        // The therapist is the token's subject; a client still sending one must learn that it is not used.
+        invalid(replace("{ \"startedAt\"", "{ \"therapistId\": \"t-1\", \"startedAt\""), "therapistId");
     }
 
     @Test
@@ -298,7 +322,7 @@ class SessionControllerTest {
     @Test
     void aContraindicationBecomes422WithItsReasons() throws Exception {
         serviceMayBeCalled = true;
-        given(sessions.record(eq(PATIENT), any())).willThrow(SafetyRefusalException.of(PATIENT,
+        given(sessions.record(eq(PATIENT), any(), any())).willThrow(SafetyRefusalException.of(PATIENT,
                 new SafetyVerdict.Contraindicated(List.of("BLEEDING_DISORDER", "NO_CONSENT"))));
 
         postSession(VALID)
@@ -312,7 +336,7 @@ class SessionControllerTest {
     void anOpenAdverseEventBecomes409WithTheAlertIds() throws Exception {
         serviceMayBeCalled = true;
         UUID alertId = UUID.randomUUID();
-        given(sessions.record(eq(PATIENT), any())).willThrow(SafetyRefusalException.of(PATIENT,
+        given(sessions.record(eq(PATIENT), any(), any())).willThrow(SafetyRefusalException.of(PATIENT,
                 new SafetyVerdict.AdverseEventReviewRequired(List.of(alertId))));
 
         postSession(VALID)

@@ -44,11 +44,16 @@ public class KnotlessSimulation extends Simulation {
     /** Gatling's response time of the request, kept for the scenario's histogram (checked first, so kept even when the status check fails). */
     private static final io.gatling.javaapi.core.CheckBuilder RT = io.gatling.javaapi.core.CoreDsl.responseTimeInMillis().saveAs("rt");
 
-    private final String clinic = System.getProperty("knotless.clinic", "bench-clinic");
+    private final String clinic = System.getProperty("knotless.clinic", "clinic-a");
     private final Path feeds = Path.of(System.getProperty("knotless.feeds", "target/benchmarks/feeds"));
 
     {
         HttpProtocolBuilder gateway = protocol(System.getProperty("knotless.gateway", "http://127.0.0.1:8080"));
+        // Staff requests carry a therapist's access token of the clinic; the survey endpoints need none.
+        String token = System.getProperty("knotless.token", "");
+        if (!token.isBlank()) {
+            gateway = gateway.authorizationHeader("Bearer " + token);
+        }
         HttpProtocolBuilder direct = protocol(System.getProperty("knotless.outcomes", "http://127.0.0.1:8083"));
         List<String> names = Arrays.stream(System.getProperty("knotless.scenarios",
                         "timeline,dashboard,alerts,registrations,sessions,surveys,surveys-direct").split(","))
@@ -181,7 +186,7 @@ public class KnotlessSimulation extends Simulation {
         Instant ended = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
         Instant started = ended.minus(Duration.ofMinutes(30));
         return """
-                {"therapistId":"t-bench","startedAt":"%s","endedAt":"%s",\
+                {"startedAt":"%s","endedAt":"%s",\
                 "needling":[{"muscle":"UPPER_TRAPEZIUS","side":"RIGHT","technique":"DEEP","needles":2,"dwellSeconds":60,"twitchResponse":true}],\
                 "adjuncts":["STRETCHING"],"painBefore":6,"painAfter":4,\
                 "rom":[{"joint":"SHOULDER","movement":"FLEXION","side":"RIGHT","degrees":125,"phase":"PRE"},\
