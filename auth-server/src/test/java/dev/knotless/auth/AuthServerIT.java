@@ -52,7 +52,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "knotless.auth.demo-accounts.enabled=true",
         "knotless.auth.demo-accounts.password=" + AuthServerIT.DEMO_PASSWORD,
-        "knotless.auth.clients.gateway.secret=test-gateway-secret"})
+        "knotless.auth.clients.gateway.secret=test-gateway-secret",
+        "knotless.auth.sign-in-rate-limit.requests=1000"}) // many sign-ins from one address here; the limit: SignInRateLimitIT
 class AuthServerIT {
 
     static final String DEMO_PASSWORD = "demo-password-for-tests";

@@ -18,6 +18,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.codec.HttpMessageWriter;
 import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.reactive.result.view.ViewResolver;
@@ -73,9 +74,10 @@ class ProblemErrorHandler implements ErrorWebExceptionHandler {
         String requestId = RequestIdFilter.requestIdOf(exchange);
         String path = exchange.getRequest().getURI().getRawPath();
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-        ProblemDetail problem = Optional.ofNullable(route)
+        ProblemDetail problem = find(error, OAuth2AuthorizationException.class).map(ProblemErrorHandler::signInAgain)
+                .or(() -> Optional.ofNullable(route)
                 .filter(routed -> find(error, RequestBodyLimitGatewayFilterFactory.BodyTooLargeException.class).isEmpty())
-                .flatMap(routed -> upstreamFailure(error, service(routed)))
+                .flatMap(routed -> upstreamFailure(error, service(routed))))
                 .orElseGet(() -> ownFailure(error, path, requestId));
         problem.setInstance(URI.create(path));
         if (requestId != null) {
@@ -85,6 +87,12 @@ class ProblemErrorHandler implements ErrorWebExceptionHandler {
             log.warn("{} unavailable for request {}: {}", problem.getProperties().get("service"), requestId, error.toString());
         }
         return problem;
+    }
+
+    /** A browser's session tokens could not be renewed (refresh token expired, auth-server restarted): sign in again. */
+    private static ProblemDetail signInAgain(OAuth2AuthorizationException failure) {
+        log.info("Tokens of a session could not be renewed: {}", failure.getError().getErrorCode());
+        return problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Sign-in required", "The session's sign-in has expired; sign in again.");
     }
 
     private String service(Route route) {

@@ -20,13 +20,17 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The gateway against three stub services on random ports: routes, request ids, body limit, timeouts, 404s. */
+/**
+ * The gateway against three stub services on random ports: routes, request ids, body limit,
+ * timeouts, 404s. Calls carry a real access token from the auth-server ({@link AuthServerProcess}).
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.cloud.gateway.server.webflux.httpclient.response-timeout=1s")
 class GatewayRoutingIT {
@@ -35,17 +39,30 @@ class GatewayRoutingIT {
     private static final StubService intake = new StubService("intake");
     private static final StubService session = new StubService("session");
     private static final StubService outcomes = new StubService("outcomes");
+    private static String token;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @LocalServerPort
     int port;
 
+    @LocalManagementPort
+    int managementPort;
+
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
         registry.add("knotless.gateway.services.intake", intake::url);
         registry.add("knotless.gateway.services.session", session::url);
         registry.add("knotless.gateway.services.outcomes", outcomes::url);
+        registry.add("knotless.gateway.auth.issuer", () -> AuthServerProcess.get().issuer());
+        registry.add("knotless.gateway.auth.jwks-uri", () -> AuthServerProcess.get().jwksUri());
+    }
+
+    private static synchronized String token() {
+        if (token == null) {
+            token = AuthServerProcess.get().accessToken("therapist-a");
+        }
+        return token;
     }
 
     @AfterAll
@@ -183,9 +200,31 @@ class GatewayRoutingIT {
     }
 
     @Test
-    void healthAndPrometheusAreExposed() throws Exception {
-        assertThat(send("GET", "/actuator/health/readiness", HttpRequest.BodyPublishers.noBody()).body()).contains("UP");
-        assertThat(send("GET", "/actuator/prometheus", HttpRequest.BodyPublishers.noBody()).body()).contains("jvm_memory_used_bytes");
+    void healthAndPrometheusAreExposedOnTheManagementPortOnly() throws Exception {
+        String management = "http://localhost:" + managementPort;
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(management + "/actuator/health/readiness")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).contains("UP");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(management + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).contains("jvm_memory_used_bytes");
+
+        for (String path : new String[] {"/actuator/health", "/actuator/health/readiness", "/actuator/prometheus", "/actuator"}) {
+            HttpResponse<String> throughTheApiPort = send("GET", path, HttpRequest.BodyPublishers.noBody());
+            assertProblem(throughTheApiPort, 404, "/problems/not-found");
+            assertThat(throughTheApiPort.body()).doesNotContain("jvm_memory").doesNotContain("UP");
+        }
+        assertThat(Stream.of(intake, session, outcomes).allMatch(stub -> stub.received().isEmpty())).isTrue();
+    }
+
+    @Test
+    void theBearerTokenIsRelayedUnchangedAndNoCookieReachesAService() throws Exception {
+        HttpResponse<String> response = http.send(request("GET", "/api/patients/p-1", HttpRequest.BodyPublishers.noBody())
+                .header("Cookie", "SESSION=someone-elses; XSRF-TOKEN=x").build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(intake.received()).singleElement().satisfies(received -> {
+            assertThat(received.authorization()).isEqualTo("Bearer " + token());
+            assertThat(received.cookie()).isNull();
+        });
     }
 
     private static void assertProblem(HttpResponse<String> response, int status, String type) {
@@ -204,6 +243,7 @@ class GatewayRoutingIT {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
                 .timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token())
                 .method(method, body);
     }
 

@@ -16,11 +16,11 @@ import tools.jackson.databind.json.JsonMapper;
  * records what reached it and answers with a JSON echo, so a test sees which service got a
  * request and whether path, query, body and headers arrived intact. Paths ending in
  * {@code /slow} answer after 3 s; {@code /api/patients/unknown} answers with the service's own
- * 404 problem detail.
+ * 404 problem detail; {@code /api/patients/cacheable} says its answer may be cached for an hour.
  */
 final class StubService implements AutoCloseable {
 
-    record Received(String method, String pathAndQuery, String body, String requestId) {
+    record Received(String method, String pathAndQuery, String body, String requestId, String authorization, String cookie) {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -61,10 +61,14 @@ final class StubService implements AutoCloseable {
             String rawQuery = exchange.getRequestURI().getRawQuery();
             String pathAndQuery = exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery);
             Received request = new Received(exchange.getRequestMethod(), pathAndQuery, body,
-                    exchange.getRequestHeaders().getFirst("X-Request-Id"));
+                    exchange.getRequestHeaders().getFirst("X-Request-Id"), exchange.getRequestHeaders().getFirst("Authorization"),
+                    exchange.getRequestHeaders().getFirst("Cookie"));
             received.add(request);
             if (pathAndQuery.endsWith("/slow")) {
                 closing.await(3, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            if (pathAndQuery.startsWith("/api/patients/cacheable")) {
+                exchange.getResponseHeaders().set("Cache-Control", "public, max-age=3600");
             }
             if (pathAndQuery.equals("/api/patients/unknown")) {
                 reply(exchange, 404, "application/problem+json",

@@ -36,6 +36,8 @@ class UpstreamUnavailableIT {
         registry.add("knotless.gateway.services.intake", () -> "http://127.0.0.1:" + INTAKE_PORT);
         registry.add("knotless.gateway.services.session", () -> "http://127.0.0.1:" + SESSION_PORT);
         registry.add("knotless.gateway.services.outcomes", () -> "http://127.0.0.1:" + OUTCOMES_PORT);
+        registry.add("knotless.gateway.auth.issuer", () -> AuthServerProcess.get().issuer());
+        registry.add("knotless.gateway.auth.jwks-uri", () -> AuthServerProcess.get().jwksUri());
     }
 
     @ParameterizedTest(name = "{0} {1} -> 503 naming {2}")
@@ -49,6 +51,7 @@ class UpstreamUnavailableIT {
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                         .timeout(Duration.ofSeconds(20))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + AuthServerProcess.get().accessToken("therapist-a"))
                         .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody())
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -51,8 +51,11 @@ final class CommandLine {
     private static final Option START_TIMEOUT = new Option("--start-timeout", "KNOTLESS_START_TIMEOUT", "SECONDS",
             "how long each service may take to become ready (default 180)");
 
+    private static final Option BIND_ADDRESS = new Option("--bind-address", "KNOTLESS_BIND_ADDRESS", "ADDRESS",
+            "where the three services and every management port listen (default 127.0.0.1; the gateway and auth-server listen on all)");
+
     private static final List<Option> OPTIONS = List.of(DATA_DIR, GATEWAY, INTAKE, SESSION, OUTCOMES, AUTH, KAFKA, KAFKA_CONTROLLER,
-            STORE, ROOT, START_TIMEOUT);
+            STORE, ROOT, START_TIMEOUT, BIND_ADDRESS);
 
     private CommandLine() {
     }
@@ -116,7 +119,12 @@ final class CommandLine {
         Path root = given.containsKey(ROOT) ? workingDir.resolve(given.get(ROOT)) : defaultRoot;
         Path dataDir = workingDir.resolve(given.getOrDefault(DATA_DIR, "data"));
         Duration startTimeout = Duration.ofSeconds(number(given, START_TIMEOUT, (int) LauncherOptions.DEFAULT_START_TIMEOUT.toSeconds()));
-        return new Up(LauncherOptions.defaults(root).withDataDir(dataDir).withPorts(ports).withStartTimeout(startTimeout));
+        String bindAddress = given.getOrDefault(BIND_ADDRESS, LauncherOptions.DEFAULT_BIND_ADDRESS);
+        if (bindAddress.isBlank()) {
+            throw new UsageException("--bind-address needs an address of this machine such as 127.0.0.1");
+        }
+        return new Up(LauncherOptions.defaults(root).withDataDir(dataDir).withPorts(ports).withStartTimeout(startTimeout)
+                .withBindAddress(bindAddress));
     }
 
     /** {@code token USERNAME [--password P] [--issuer URL]}; the password and issuer fall back to the environment. */

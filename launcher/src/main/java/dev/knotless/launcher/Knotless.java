@@ -84,11 +84,13 @@ public final class Knotless {
         out.println("Knotless is up in " + KnotlessSystem.seconds(system.startupTime()) + ".");
         out.println();
         out.printf("  %-18s %s/api   (through the gateway, the only entry for users)%n", "API", system.gatewayUrl());
-        out.printf("  %-18s %s   (sign-in, OpenID Connect; /oauth2/jwks, /actuator/health)%n", "auth-server", system.issuer());
+        out.printf("  %-18s %s   (sign-in, OpenID Connect; /oauth2/jwks; health at %s/actuator/health)%n", "auth-server", system.issuer(),
+                system.managementUrl(Service.AUTH));
         for (Service service : List.of(Service.GATEWAY, Service.INTAKE, Service.SESSION, Service.OUTCOMES)) {
-            String url = system.url(service);
+            String url = system.managementUrl(service);
             out.printf("  %-18s %s/actuator/health   %s/actuator/prometheus%n", service.serviceName(), url, url);
         }
+        out.printf("  %-18s the services and every management port listen on %s only%n", "", options.bindAddress());
         out.printf("  %-18s %s%n", "Kafka bootstrap", system.kafkaBootstrapServers());
         out.printf("  %-18s %s   (mongo-java-server, a MongoDB wire-protocol server, not MongoDB; file %s)%n",
                 "store", system.storeUri(), system.storeFile());

@@ -122,9 +122,23 @@ public final class KnotlessSystem implements AutoCloseable {
         return java.util.Optional.ofNullable(generatedDemoPassword);
     }
 
-    /** {@code http://localhost:<port>} of one service (for its actuator endpoints). */
+    /**
+     * {@code http://localhost:<port>} of the gateway or the auth-server, {@code http://<bind address>:<port>}
+     * of a service behind the gateway: its API (which checks tokens), not its actuator endpoints
+     * (see {@link #managementUrl}).
+     */
     public String url(Service service) {
-        return "http://localhost:" + options.ports().of(service);
+        return "http://" + (Service.BEHIND_GATEWAY.contains(service) ? options.serviceHost() : "localhost") + ":" + options.ports().of(service);
+    }
+
+    /** {@code http://<bind address>:<management port>} of one service: {@code /actuator/health}, {@code /actuator/prometheus}. */
+    public String managementUrl(Service service) {
+        return "http://" + options.serviceHost() + ":" + options.ports().managementOf(service);
+    }
+
+    /** Where the launcher reaches a service: the gateway and the auth-server listen on every interface, the others on the bind address. */
+    private String hostOf(Service service) {
+        return options.serviceHost();
     }
 
     /** {@code 127.0.0.1:<kafka port>} */
@@ -259,7 +273,7 @@ public final class KnotlessSystem implements AutoCloseable {
             throw new LaunchException("Stopped while starting");
         }
         ServiceProcess process = ServiceProcess.start(service, runnable.get(service), options.java(), options.root(),
-                options.ports().of(service), environment(service), logFileOf(service));
+                options.ports().of(service), options.ports().managementOf(service), hostOf(service), environment(service), logFileOf(service));
         processes.put(service, process);
         return process;
     }
@@ -309,9 +323,16 @@ public final class KnotlessSystem implements AutoCloseable {
         if (service.database() != null) {
             env.put("MONGODB_URI", store.uri(service.database()));
         }
-        env.put("INTAKE_SERVICE_URL", "http://127.0.0.1:" + ports.intake());
-        env.put("SESSION_SERVICE_URL", "http://127.0.0.1:" + ports.session());
-        env.put("OUTCOMES_SERVICE_URL", "http://127.0.0.1:" + ports.outcomes());
+        String services = options.serviceHost();
+        env.put("INTAKE_SERVICE_URL", "http://" + services + ":" + ports.intake());
+        env.put("SESSION_SERVICE_URL", "http://" + services + ":" + ports.session());
+        env.put("OUTCOMES_SERVICE_URL", "http://" + services + ":" + ports.outcomes());
+        // Only the gateway and the auth-server face the network; the services and every
+        // management port listen on the bind address (127.0.0.1 by default).
+        if (Service.BEHIND_GATEWAY.contains(service)) {
+            env.put("SERVER_ADDRESS", options.bindAddress());
+        }
+        env.put("MANAGEMENT_SERVER_ADDRESS", options.bindAddress());
         env.put("SURVEY_BASE_URL", "http://localhost:" + ports.gateway());
         // Where tokens come from; a service that does not check tokens yet ignores these.
         env.put("KNOTLESS_AUTH_ISSUER", issuer());

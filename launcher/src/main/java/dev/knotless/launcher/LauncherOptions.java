@@ -6,8 +6,10 @@ import java.util.Objects;
 
 /**
  * What {@link KnotlessSystem#start} needs: where the built jars are ({@code root}), where data and
- * logs live ({@code dataDir}), the ports, the {@code java} that runs the services and how long a
- * service may take to become ready.
+ * logs live ({@code dataDir}), the ports, the {@code java} that runs the services, how long a
+ * service may take to become ready, and the address the three services and every management port
+ * listen on ({@code bindAddress}, 127.0.0.1: only the gateway and the auth-server are reachable
+ * from other machines).
  *
  * <pre>{@code
  * LauncherOptions options = LauncherOptions.defaults(Path.of("/work/main"))
@@ -15,9 +17,10 @@ import java.util.Objects;
  *         .withFreePorts();
  * }</pre>
  */
-public record LauncherOptions(Path root, Path dataDir, Ports ports, Path java, Duration startTimeout) {
+public record LauncherOptions(Path root, Path dataDir, Ports ports, Path java, Duration startTimeout, String bindAddress) {
 
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(3);
+    public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
 
     public LauncherOptions {
         root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
@@ -27,32 +30,51 @@ public record LauncherOptions(Path root, Path dataDir, Ports ports, Path java, D
         if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
             throw new IllegalArgumentException("The start timeout must be positive, not " + startTimeout);
         }
+        if (bindAddress == null || bindAddress.isBlank()) {
+            throw new IllegalArgumentException("The bind address must be an address of this machine such as 127.0.0.1");
+        }
+        bindAddress = bindAddress.strip();
     }
 
-    /** Data in {@code <root>/data}, the default ports, the java running this JVM, a 3 minute start timeout. */
+    /** As before the bind address existed: the services on 127.0.0.1. */
+    public LauncherOptions(Path root, Path dataDir, Ports ports, Path java, Duration startTimeout) {
+        this(root, dataDir, ports, java, startTimeout, DEFAULT_BIND_ADDRESS);
+    }
+
+    /** Data in {@code <root>/data}, the default ports, the java running this JVM, a 3 minute start timeout, services on 127.0.0.1. */
     public static LauncherOptions defaults(Path root) {
         return new LauncherOptions(root, root.resolve("data"), Ports.defaults(), currentJava(), DEFAULT_START_TIMEOUT);
     }
 
     public LauncherOptions withDataDir(Path dataDir) {
-        return new LauncherOptions(root, dataDir, ports, java, startTimeout);
+        return new LauncherOptions(root, dataDir, ports, java, startTimeout, bindAddress);
     }
 
     public LauncherOptions withPorts(Ports ports) {
-        return new LauncherOptions(root, dataDir, ports, java, startTimeout);
+        return new LauncherOptions(root, dataDir, ports, java, startTimeout, bindAddress);
     }
 
-    /** Eight ports free right now, so that a test disturbs nothing else on the machine. */
+    /** Ports free right now, so that a test disturbs nothing else on the machine. */
     public LauncherOptions withFreePorts() {
         return withPorts(Ports.free());
     }
 
     public LauncherOptions withJava(Path java) {
-        return new LauncherOptions(root, dataDir, ports, java, startTimeout);
+        return new LauncherOptions(root, dataDir, ports, java, startTimeout, bindAddress);
     }
 
     public LauncherOptions withStartTimeout(Duration startTimeout) {
-        return new LauncherOptions(root, dataDir, ports, java, startTimeout);
+        return new LauncherOptions(root, dataDir, ports, java, startTimeout, bindAddress);
+    }
+
+    /** Where the three services and every management port listen, e.g. 0.0.0.0 to reach them from other machines (not advised). */
+    public LauncherOptions withBindAddress(String bindAddress) {
+        return new LauncherOptions(root, dataDir, ports, java, startTimeout, bindAddress);
+    }
+
+    /** How the launcher and the gateway reach a service bound to {@link #bindAddress}: a wildcard address is reached on loopback. */
+    public String serviceHost() {
+        return bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "127.0.0.1" : bindAddress;
     }
 
     /** {@code <dataDir>/logs}: one log file per service. */

@@ -39,21 +39,35 @@ final class ServiceProcess {
 
     private final Service service;
     private final int port;
+    private final int managementPort;
+    private final String host;
     private final Path logFile;
     private final long logOffset;
     private final Process process;
     private final Instant startedAt = Instant.now();
 
-    private ServiceProcess(Service service, int port, Path logFile, long logOffset, Process process) {
+    private ServiceProcess(Service service, int port, int managementPort, String host, Path logFile, long logOffset, Process process) {
         this.service = service;
         this.port = port;
+        this.managementPort = managementPort;
+        this.host = host;
         this.logFile = logFile;
         this.logOffset = logOffset;
         this.process = process;
     }
 
-    /** Starts the jar; returns at once (see {@link #awaitReady}). */
+    /** Starts the jar with its management endpoints beside the API on {@code port}, on 127.0.0.1. */
     static ServiceProcess start(Service service, RunnableJar jar, Path java, Path workingDir, int port, Map<String, String> environment, Path logFile) {
+        return start(service, jar, java, workingDir, port, port, "127.0.0.1", environment, logFile);
+    }
+
+    /**
+     * Starts the jar; returns at once (see {@link #awaitReady}). {@code managementPort} (when not
+     * {@code port}) goes to the service as {@code MANAGEMENT_PORT}, and readiness is asked there, at
+     * {@code host} (where the service listens).
+     */
+    static ServiceProcess start(Service service, RunnableJar jar, Path java, Path workingDir, int port, int managementPort, String host,
+                                Map<String, String> environment, Path logFile) {
         try {
             Files.createDirectories(logFile.getParent());
             long offset = Files.exists(logFile) ? Files.size(logFile) : 0;
@@ -71,7 +85,10 @@ final class ServiceProcess {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             builder.environment().putAll(environment);
             builder.environment().put("SERVER_PORT", String.valueOf(port));
-            return new ServiceProcess(service, port, logFile, offset, builder.start());
+            if (managementPort != port) {
+                builder.environment().put("MANAGEMENT_PORT", String.valueOf(managementPort));
+            }
+            return new ServiceProcess(service, port, managementPort, host, logFile, offset, builder.start());
         } catch (IOException e) {
             throw new LaunchException("Cannot start " + service + " (" + java + " -jar " + jar.jar() + "): " + e.getMessage(), e);
         }
@@ -104,7 +121,7 @@ final class ServiceProcess {
 
     /**
      * Waits until {@code GET /actuator/health/readiness} (or {@code /actuator/health} where
-     * probes are off) answers UP. Fails with the last lines of the log when the process ends or
+     * probes are off) on the management port answers UP. Fails with the last lines of the log when the process ends or
      * the timeout passes.
      */
     Duration awaitReady(Duration timeout) {
@@ -116,7 +133,7 @@ final class ServiceProcess {
                         + lastLines());
             }
             try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + probe))
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + managementPort + probe))
                         .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200 && response.body().contains("\"UP\"")) {
                     return Duration.between(startedAt, Instant.now());

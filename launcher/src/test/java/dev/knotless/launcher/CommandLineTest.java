@@ -31,18 +31,23 @@ class CommandLineTest {
         assertThat(options.root()).isEqualTo(ROOT);
         assertThat(options.java()).isEqualTo(LauncherOptions.currentJava());
         assertThat(options.startTimeout()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(options.bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(options.ports().managementOf(Service.GATEWAY)).isEqualTo(9080);
+        assertThat(options.ports().managementOf(Service.AUTH)).isEqualTo(10000);
     }
 
     @Test
     void everyOptionIsReadInBothSpellings() {
         LauncherOptions options = up(Map.of(), "up", "--data-dir", "/var/knotless", "--gateway-port=9080", "--intake-port", "9081",
                 "--session-port", "9082", "--outcomes-port=9083", "--kafka-port", "19092", "--kafka-controller-port", "19093",
-                "--store-port", "37017", "--auth-port", "19000", "--root", "/elsewhere", "--start-timeout", "60");
+                "--store-port", "37017", "--auth-port", "19000", "--root", "/elsewhere", "--start-timeout", "60", "--bind-address", "0.0.0.0");
 
         assertThat(options.ports()).isEqualTo(new Ports(9080, 9081, 9082, 9083, 19092, 19093, 37017, 19000));
         assertThat(options.dataDir()).isEqualTo(Path.of("/var/knotless"));
         assertThat(options.root()).isEqualTo(Path.of("/elsewhere"));
         assertThat(options.startTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(options.bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(options.serviceHost()).as("a wildcard is reached on loopback").isEqualTo("127.0.0.1");
     }
 
     @Test

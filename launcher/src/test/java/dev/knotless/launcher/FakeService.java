@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * A stand-in for a service jar, so that the launcher is tested without the real services: it
- * listens on {@code SERVER_PORT}, answers the readiness probe, shows its environment at
+ * listens on {@code SERVER_PORT} (and {@code MANAGEMENT_PORT}, at the addresses Spring Boot would
+ * take from the environment), answers the readiness probe, shows its environment at
  * {@code /env}. With {@code FAKE_FAIL=1} it prints a reason and exits with status 3; with
  * {@code FAKE_HANG=1} it never becomes ready. Asked for demo accounts without a password, it
  * prints a generated one as the auth-server does.
@@ -38,7 +39,14 @@ public final class FakeService {
             System.out.println(DemoPassword.LINE + "fake-generated-password");
         }
         int port = Integer.parseInt(System.getenv("SERVER_PORT"));
-        HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+        // As Spring Boot does: SERVER_ADDRESS and MANAGEMENT_SERVER_ADDRESS, else every interface.
+        HttpServer server = HttpServer.create(address(System.getenv("SERVER_ADDRESS"), port), 0);
+        String managementPort = System.getenv("MANAGEMENT_PORT");
+        if (managementPort != null) {
+            HttpServer management = HttpServer.create(address(System.getenv("MANAGEMENT_SERVER_ADDRESS"), Integer.parseInt(managementPort)), 0);
+            management.createContext("/actuator/health/readiness", exchange -> reply(exchange, "{\"status\":\"UP\"}"));
+            management.start();
+        }
         server.createContext("/actuator/health/readiness", exchange -> reply(exchange, "{\"status\":\"UP\"}"));
         server.createContext("/env", exchange -> reply(exchange, new TreeMap<>(System.getenv()).entrySet().stream()
                 .map(entry -> entry.getKey() + "=" + entry.getValue())
@@ -46,6 +54,10 @@ public final class FakeService {
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("fake service: stopping on SIGTERM")));
         System.out.println("fake service: up on port " + port);
+    }
+
+    private static InetSocketAddress address(String host, int port) {
+        return host == null || host.isBlank() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
     private static void reply(HttpExchange exchange, String body) throws IOException {

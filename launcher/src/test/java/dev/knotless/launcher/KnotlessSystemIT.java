@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -75,6 +82,17 @@ class KnotlessSystemIT {
             assertThat(environmentOf(system, Service.INTAKE)).contains("KNOTLESS_AUTH_ISSUER=http://localhost:" + ports.auth())
                     .noneMatch(line -> line.startsWith("KNOTLESS_GATEWAY_CLIENT_SECRET="));
 
+            for (Service service : Service.values()) {
+                assertThat(environmentOf(system, service)).as(service.serviceName())
+                        .contains("MANAGEMENT_PORT=" + ports.managementOf(service), "MANAGEMENT_SERVER_ADDRESS=127.0.0.1");
+                assertThat(ports.managementOf(service)).isNotEqualTo(ports.of(service));
+            }
+            for (Service service : Service.BEHIND_GATEWAY) {
+                assertThat(environmentOf(system, service)).contains("SERVER_ADDRESS=127.0.0.1");
+            }
+            assertThat(environmentOf(system, Service.GATEWAY)).noneMatch(line -> line.startsWith("SERVER_ADDRESS="));
+            assertThat(environmentOf(system, Service.AUTH)).noneMatch(line -> line.startsWith("SERVER_ADDRESS="));
+
             assertThat(system.generatedDemoPassword()).contains("fake-generated-password");
             assertThat(Files.readString(system.logFile(Service.AUTH))).as("shown on the console, not logged")
                     .doesNotContain("fake-generated-password").contains(DemoPassword.LINE);
@@ -97,6 +115,53 @@ class KnotlessSystemIT {
         assertThat(root.resolve("data/kafka/meta.properties")).exists();
         for (Service service : Service.values()) {
             assertThat(Files.readString(root.resolve("data/logs/" + service.serviceName() + ".log"))).contains("stopping on SIGTERM");
+        }
+    }
+
+    @Test
+    void onlyTheGatewayAndTheAuthServerAreReachableOnANonLoopbackAddress() throws Exception {
+        Optional<InetAddress> external = nonLoopbackAddress();
+        Assumptions.assumeTrue(external.isPresent(), "SKIPPED: this machine has no non-loopback address to connect to");
+        LauncherOptions options = LauncherOptions.defaults(root).withFreePorts().withStartTimeout(Duration.ofSeconds(90));
+        Ports ports = options.ports();
+
+        try (KnotlessSystem system = KnotlessSystem.start(options)) {
+            InetAddress address = external.get();
+            assertThat(connects(address, ports.gateway())).as("the gateway, on " + address).isTrue();
+            assertThat(connects(address, ports.auth())).as("the auth-server, on " + address).isTrue();
+            for (Service service : Service.BEHIND_GATEWAY) {
+                assertThat(connects(address, ports.of(service))).as(service + " on " + address).isFalse();
+                assertThat(connects(InetAddress.getLoopbackAddress(), ports.of(service))).as(service + " on loopback").isTrue();
+            }
+            for (Service service : Service.values()) {
+                assertThat(connects(address, ports.managementOf(service))).as(service + "'s management port on " + address).isFalse();
+                assertThat(connects(InetAddress.getLoopbackAddress(), ports.managementOf(service))).as(service + "'s management port on loopback").isTrue();
+            }
+        }
+    }
+
+    /** An address of this machine other than loopback (IPv4 first), if it has one that is up. */
+    private static Optional<InetAddress> nonLoopbackAddress() throws SocketException {
+        return NetworkInterface.networkInterfaces()
+                .filter(networkInterface -> {
+                    try {
+                        return networkInterface.isUp() && !networkInterface.isLoopback();
+                    } catch (SocketException e) {
+                        return false;
+                    }
+                })
+                .flatMap(NetworkInterface::inetAddresses)
+                .filter(address -> !address.isLoopbackAddress() && !address.isLinkLocalAddress())
+                .sorted(java.util.Comparator.comparing(address -> address instanceof java.net.Inet4Address ? 0 : 1))
+                .findFirst();
+    }
+
+    private static boolean connects(InetAddress address, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), 2000);
+            return true;
+        } catch (IOException refused) {
+            return false;
         }
     }
 
