@@ -106,7 +106,8 @@ public final class Benchmark {
                     system.startupTime().toMillis() / 1000.0, "s", 30.0, Better.LOWER, false);
             String gateway = Replay.url(system, Service.GATEWAY);
             String outcomes = Replay.url(system, Service.OUTCOMES);
-            List<String> services = Service.BEHIND_GATEWAY.stream().map(service -> Replay.url(system, service)).toList();
+            // Their management ports: the outbox gauges are read from /actuator/prometheus there (as the operator).
+            List<String> services = Service.BEHIND_GATEWAY.stream().map(system::managementUrl).toList();
             AtomicLong loadGenerator = new AtomicLong();
             java.util.function.Supplier<Map<String, Long>> pids = () -> {
                 Map<String, Long> map = new LinkedHashMap<>();
