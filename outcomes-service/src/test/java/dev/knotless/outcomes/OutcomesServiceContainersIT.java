@@ -5,6 +5,7 @@ import dev.knotless.outcomes.followup.FollowUp;
 import dev.knotless.outcomes.followup.FollowUpScheduleContract;
 import dev.knotless.testsupport.KnotlessContainers;
 import dev.knotless.testsupport.QueryPlans;
+import dev.knotless.testsupport.TestTokens;
 import java.util.List;
 import org.bson.Document;
 import org.junit.jupiter.api.Nested;
@@ -14,6 +15,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.testcontainers.context.ImportTestcontainers;
 import org.springframework.context.annotation.Import;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
 /** The contract against real Kafka and MongoDB containers; skipped (visibly) where no Docker engine runs. */
@@ -22,6 +25,11 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 @Testcontainers(disabledWithoutDocker = true)
 @ImportTestcontainers(KnotlessContainers.class)
 class OutcomesServiceContainersIT extends OutcomesServiceContract {
+
+    @DynamicPropertySource
+    static void issuer(DynamicPropertyRegistry registry) {
+        TestTokens.register(registry);
+    }
 
     @Autowired
     MongoTemplate mongo;

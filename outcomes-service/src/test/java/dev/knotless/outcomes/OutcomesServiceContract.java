@@ -47,7 +47,8 @@ import tools.jackson.databind.json.JsonMapper;
  * What outcomes-service promises, proven against a real broker and store: the embedded pair here,
  * Testcontainers where Docker runs. Events come in as another service would publish them; the
  * API is called over HTTP. Every test works on its own patient and session, relative to the
- * test clock, which only ever moves forward.
+ * test clock, which only ever moves forward. Staff requests carry the token of the therapist of
+ * the clinic a test works in ({@link SignedInClient}); the survey's carry none, as the patient's.
  */
 abstract class OutcomesServiceContract {
 
@@ -72,10 +73,12 @@ abstract class OutcomesServiceContract {
     int port;
 
     private RestClient http;
+    /** The clinic whose therapist makes the requests that name none in their path. */
+    private String actingClinic = CLINIC;
 
     @BeforeEach
     void connect() {
-        http = RestClient.builder().baseUrl("http://localhost:" + port)
+        http = SignedInClient.builder(port, clock, () -> actingClinic)
                 .defaultStatusHandler(status -> true, (request, response) -> { })
                 .build();
         synchronized (OutcomesServiceContract.class) {
@@ -295,17 +298,19 @@ abstract class OutcomesServiceContract {
             }
         }
 
-        var acknowledged = call("POST", "/api/alerts/" + alertId + "/acknowledge", "{\"acknowledgedBy\": \"t-1\"}");
+        var acknowledged = call("POST", "/api/alerts/" + alertId + "/acknowledge", "{}");
         assertThat(acknowledged.status()).isEqualTo(200);
         assertThat(acknowledged.body().get("status").asString()).isEqualTo("ACKNOWLEDGED");
-        probe.await(EventPayload.AlertAcknowledged.class, e -> e.payload().equals(new EventPayload.AlertAcknowledged(alertId, "t-1")));
+        assertThat(acknowledged.body().get("acknowledgedBy").asString()).as("the token's subject").isEqualTo("therapist-it");
+        probe.await(EventPayload.AlertAcknowledged.class,
+                e -> e.payload().equals(new EventPayload.AlertAcknowledged(alertId, "therapist-it")));
 
-        var again = call("POST", "/api/alerts/" + alertId + "/acknowledge", "{\"acknowledgedBy\": \"t-2\"}");
+        var again = call("POST", "/api/alerts/" + alertId + "/acknowledge", null);
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.body().get("type").asString()).isEqualTo("/problems/alert-already-acknowledged");
         assertThat(alerts(CLINIC, "OPEN")).noneMatch(a -> a.get("alertId").asString().equals(alertId.toString()));
         assertThat(alerts(CLINIC, "ACKNOWLEDGED")).anyMatch(a -> a.get("alertId").asString().equals(alertId.toString()));
-        assertThat(call("POST", "/api/alerts/" + UUID.randomUUID() + "/acknowledge", "{\"acknowledgedBy\": \"t-1\"}").status()).isEqualTo(404);
+        assertThat(call("POST", "/api/alerts/" + UUID.randomUUID() + "/acknowledge", "{}").status()).isEqualTo(404);
     }
 
     @Test
@@ -358,6 +363,7 @@ abstract class OutcomesServiceContract {
     @Test
     void theDashboardCountsTheClinicsFigures() {
         String clinic = "clinic-" + UUID.randomUUID().toString().substring(0, 8);
+        actingClinic = clinic;
         var patientId = patient(clinic);
         var sessionId = session(patientId, clinic, hoursAgo(30), List.of(Technique.DEEP, Technique.IMS));
         String token = issueLink(FollowUp.idOf(sessionId, Checkpoint.H24)).get("token").asString();
@@ -418,6 +424,7 @@ abstract class OutcomesServiceContract {
     @Test
     void aRaisedAlertWhoseListUpdateWasLostIsListedAgainByTheRedeliveryAndAnAcknowledgedOneIsNotReopened() {
         String clinic = "clinic-" + UUID.randomUUID().toString().substring(0, 8);
+        actingClinic = clinic;
         var patientId = UUID.randomUUID();
         var lost = EventEnvelope.of(hoursAgo(1), patientId, clinic,
                 new EventPayload.AlertRaised(UUID.randomUUID(), AlertLevel.LOW, AlertRule.FOLLOW_UPS_MISSED, UUID.randomUUID(), null, null));
@@ -434,7 +441,7 @@ abstract class OutcomesServiceContract {
         await().atMost(Duration.ofSeconds(10)).until(() -> alerts(clinic, "OPEN").size() == 1);
         assertThat(call("GET", "/api/clinics/" + clinic + "/dashboard", null).body().get("openAlerts").get("LOW").asInt()).isEqualTo(1);
 
-        assertThat(call("POST", "/api/alerts/" + alertId + "/acknowledge", "{\"acknowledgedBy\": \"t-1\"}").status()).isEqualTo(200);
+        assertThat(call("POST", "/api/alerts/" + alertId + "/acknowledge", "{}").status()).isEqualTo(200);
         assertThat(alerts(clinic, "OPEN")).isEmpty();
         assertThat(alerts(clinic, "ACKNOWLEDGED")).extracting(a -> a.get("alertId").asString()).containsExactly(alertId.toString());
         publish(lost);

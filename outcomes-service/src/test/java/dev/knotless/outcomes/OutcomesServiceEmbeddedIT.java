@@ -5,13 +5,18 @@ import dev.knotless.outcomes.dashboard.DashboardProjectorContract;
 import dev.knotless.outcomes.followup.FollowUpDocumentReads;
 import dev.knotless.outcomes.followup.FollowUpScheduleContract;
 import dev.knotless.testsupport.EmbeddedInfrastructure;
+import dev.knotless.testsupport.TestTokens;
 import org.junit.jupiter.api.Nested;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The contract against a Kafka broker in this JVM and mongo-java-server (no Docker needed). */
+/**
+ * The contract against a Kafka broker in this JVM and mongo-java-server (no Docker needed), and in
+ * the same Spring context (one consumer group, one store): who may do what, the audit trail, and
+ * the documents each operation reads.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(TestClockConfig.class)
 class OutcomesServiceEmbeddedIT extends OutcomesServiceContract {
@@ -19,6 +24,17 @@ class OutcomesServiceEmbeddedIT extends OutcomesServiceContract {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         EmbeddedInfrastructure.register(registry, "knotless-outcomes");
+        TestTokens.register(registry);
+    }
+
+    /** Every staff endpoint without a token, as another clinic, as an operator, with bad tokens; the survey anonymous. */
+    @Nested
+    class Security extends OutcomesSecurityContract {
+    }
+
+    /** One audit record per request, the survey's without its token; 503 and no write when it cannot be written. */
+    @Nested
+    class AuditTrail extends OutcomesAuditContract {
     }
 
     /** Documents read per operation at two sizes; nested to share this class's Spring context (and so its listener). */

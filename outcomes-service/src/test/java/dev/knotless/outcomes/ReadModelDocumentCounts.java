@@ -77,10 +77,12 @@ abstract class ReadModelDocumentCounts {
     int port;
 
     private RestClient http;
+    /** The clinic being measured: its therapist makes the requests. */
+    private String actingClinic;
 
     @BeforeAll
     void quiet() {
-        http = RestClient.builder().baseUrl("http://localhost:" + port).defaultStatusHandler(status -> true, (req, res) -> { }).build();
+        http = SignedInClient.builder(port, clock, () -> actingClinic).defaultStatusHandler(status -> true, (req, res) -> { }).build();
         relay.stop();
     }
 
@@ -116,8 +118,9 @@ abstract class ReadModelDocumentCounts {
             softly.assertThat(large.get(op)).as("documents examined by %s at 2,000 (it was %d at 200)", op, count).isEqualTo(count);
             softly.assertThat(count).as("documents examined by %s", op).isPositive();
         });
-        softly.assertThat(small.get("GET alerts?status=OPEN&limit=100")).as("the clinic's list, then the page by id").isEqualTo(101);
-        softly.assertThat(small.get("GET timeline")).isEqualTo(1);
+        softly.assertThat(small.get("GET alerts?status=OPEN&limit=100")).as("the clinic's list, then the page by id, the audit counter")
+                .isEqualTo(102);
+        softly.assertThat(small.get("GET timeline")).as("the timeline and the audit counter").isEqualTo(2);
         softly.assertAll();
     }
 
@@ -126,6 +129,10 @@ abstract class ReadModelDocumentCounts {
     }
 
     private Map<String, Long> measure(Seeded s) {
+        actingClinic = s.clinicId();
+        // The audit trail's counter of the clinic's hour is created by its first request, which reads
+        // nothing; made here, so that every request measured reads it (one document, by key).
+        get("/api/patients/" + UUID.randomUUID() + "/timeline", 404);
         Map<String, Long> counts = new LinkedHashMap<>();
         counts.put("GET alerts?status=OPEN&limit=100", min(i -> () -> get("/api/clinics/" + s.clinicId() + "/alerts?limit=100", 200)));
         counts.put("GET alerts?status=OPEN&page=3", min(i -> () -> get("/api/clinics/" + s.clinicId() + "/alerts?limit=20&page=3", 200)));
@@ -194,7 +201,7 @@ abstract class ReadModelDocumentCounts {
 
     private void acknowledge(String alertId) {
         var response = http.post().uri("/api/alerts/" + alertId + "/acknowledge").contentType(MediaType.APPLICATION_JSON)
-                .body("{\"acknowledgedBy\": \"t-1\"}").retrieve().toEntity(String.class);
+                .body("{}").retrieve().toEntity(String.class);
         assertThat(response.getStatusCode().value()).as("acknowledge: %s", response.getBody()).isEqualTo(200);
     }
 

@@ -86,8 +86,10 @@ class DryNeedlingJourneyIT {
                         .filter(a -> a.path("patientId").asString().equals(patientId) && a.path("level").asString().equals("HIGH"))
                         .findFirst(), java.util.Optional::isPresent)
                 .orElseThrow();
-        Reply acknowledged = api.post("/api/alerts/" + alert.path("alertId").asString() + "/acknowledge", Map.of("acknowledgedBy", "t-1"));
+        // The acknowledging therapist is the signed-in one: the body names nobody.
+        Reply acknowledged = api.post("/api/alerts/" + alert.path("alertId").asString() + "/acknowledge", Map.of());
         assertThat(acknowledged.status()).isEqualTo(200);
+        assertThat(acknowledged.text("acknowledgedBy")).isEqualTo("therapist-a");
         await("the acknowledged alert leaves the open list").atMost(Duration.ofSeconds(10))
                 .until(() -> openAlerts().stream().noneMatch(a -> a.path("alertId").equals(alert.path("alertId"))));
 

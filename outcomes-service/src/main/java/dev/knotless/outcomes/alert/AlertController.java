@@ -1,7 +1,7 @@
 package dev.knotless.outcomes.alert;
 
 import dev.knotless.events.Vocabulary.AlertStatus;
-import jakarta.validation.Valid;
+import dev.knotless.platform.security.StaffMember;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -31,7 +32,8 @@ class AlertController {
      * The clinic's alerts in one status (OPEN unless asked), most urgent first, {@code limit} per
      * page (default 100), page {@code page} (from 0). The body stays a plain array; when a later
      * page has more, a {@code Link: <...>; rel="next"} header says where. ACKNOWLEDGED lists only
-     * the {@value ClinicAlerts#ACKNOWLEDGED_KEPT} most recently acknowledged alerts.
+     * the {@value ClinicAlerts#ACKNOWLEDGED_KEPT} most recently acknowledged alerts. Only the
+     * caller's own clinic: another is a 404, as if it did not exist.
      */
     @GetMapping("/api/clinics/{clinicId}/alerts")
     ResponseEntity<List<AlertView>> list(@PathVariable @NotBlank @Size(max = 64) String clinicId,
@@ -49,11 +51,20 @@ class AlertController {
         return response.body(result.alerts());
     }
 
+    /**
+     * Acknowledged by the token's subject; 404 for an unknown alert or another clinic's, 409 when
+     * already acknowledged. The body may be left out or be {@code {}}.
+     */
     @PostMapping("/api/alerts/{alertId}/acknowledge")
-    AlertView acknowledge(@PathVariable UUID alertId, @Valid @RequestBody AcknowledgeAlert body) {
-        return alerts.acknowledge(alertId, body.acknowledgedBy());
+    AlertView acknowledge(@AuthenticationPrincipal StaffMember staff, @PathVariable UUID alertId,
+                          @RequestBody(required = false) AcknowledgeAlert body) {
+        return alerts.acknowledge(alertId, staff);
     }
 
-    record AcknowledgeAlert(@NotBlank @Size(max = 64) String acknowledgedBy) {
+    /**
+     * No fields: the acknowledging therapist is the token's subject. A body still sending
+     * {@code acknowledgedBy} is a 400 naming it, as any unknown field (strict JSON).
+     */
+    record AcknowledgeAlert() {
     }
 }

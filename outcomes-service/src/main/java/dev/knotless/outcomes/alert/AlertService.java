@@ -3,7 +3,11 @@ package dev.knotless.outcomes.alert;
 import dev.knotless.events.EventEnvelope;
 import dev.knotless.events.EventPayload.AlertAcknowledged;
 import dev.knotless.events.Vocabulary.AlertStatus;
+import dev.knotless.platform.audit.AuditAction;
+import dev.knotless.platform.audit.AuditTrail;
 import dev.knotless.platform.messaging.EventCodec;
+import dev.knotless.platform.security.StaffMember;
+import dev.knotless.platform.security.StaffRequests;
 import dev.knotless.platform.outbox.OutboxMessage;
 import dev.knotless.platform.web.ProblemException;
 import java.time.Clock;
@@ -19,6 +23,11 @@ import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
+/**
+ * The clinic's alert lists and the acknowledgement, each for the caller's own clinic only (another
+ * clinic's list or alert is the unknown one's 404) and recorded in the audit trail before it is read
+ * out or written.
+ */
 @Service
 class AlertService {
 
@@ -28,12 +37,14 @@ class AlertService {
     private final ClinicAlerts clinicAlerts;
     private final EventCodec codec;
     private final Clock clock;
+    private final AuditTrail audit;
 
-    AlertService(AlertRepository alerts, ClinicAlerts clinicAlerts, EventCodec codec, Clock clock) {
+    AlertService(AlertRepository alerts, ClinicAlerts clinicAlerts, EventCodec codec, Clock clock, AuditTrail audit) {
         this.alerts = alerts;
         this.clinicAlerts = clinicAlerts;
         this.codec = codec;
         this.clock = clock;
+        this.audit = audit;
     }
 
     /** A page of a list and whether there is a next page. */
@@ -46,6 +57,11 @@ class AlertService {
      * read model was last updated is left out of the page rather than shown in the wrong list.
      */
     AlertPage list(String clinicId, AlertStatus status, int limit, int page) {
+        // A clinic the caller does not belong to is nobody's as far as they can tell: the unknown clinic's 404.
+        StaffMember staff = StaffRequests.current();
+        if (!audit.permits(AuditAction.READ, "alert", null, null, staff != null && staff.sees(clinicId) ? clinicId : null)) {
+            throw ProblemException.notFound("clinic", clinicId);
+        }
         var ids = AlertListing.page(clinicAlerts.entries(clinicId, status), limit, page);
         if (ids.alertIds().isEmpty()) {
             return new AlertPage(List.of(), ids.more());
@@ -59,8 +75,14 @@ class AlertService {
         return new AlertPage(views, ids.more());
     }
 
-    AlertView acknowledge(UUID alertId, String acknowledgedBy) {
-        var alert = alerts.findById(alertId.toString()).orElseThrow(() -> ProblemException.notFound("alert", alertId));
+    /** Acknowledged by {@code staff}, the token's subject, which AlertAcknowledged carries as {@code acknowledgedBy}. */
+    AlertView acknowledge(UUID alertId, StaffMember staff) {
+        var alert = alerts.findById(alertId.toString()).orElse(null);
+        if (!audit.permits(AuditAction.UPDATE, "alert", alertId, alert == null ? null : alert.patientId(),
+                alert == null ? null : alert.clinicId())) {
+            throw ProblemException.notFound("alert", alertId);
+        }
+        String acknowledgedBy = staff.subject();
         if (alert.status() == AlertStatus.ACKNOWLEDGED) {
             throw alreadyAcknowledged(alertId);
         }

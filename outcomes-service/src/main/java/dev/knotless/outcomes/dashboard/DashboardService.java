@@ -3,6 +3,11 @@ package dev.knotless.outcomes.dashboard;
 import dev.knotless.events.Vocabulary.Checkpoint;
 import dev.knotless.events.Vocabulary.Technique;
 import dev.knotless.outcomes.alert.ClinicAlerts;
+import dev.knotless.platform.audit.AuditAction;
+import dev.knotless.platform.audit.AuditTrail;
+import dev.knotless.platform.security.StaffMember;
+import dev.knotless.platform.security.StaffRequests;
+import dev.knotless.platform.web.ProblemException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -22,7 +27,7 @@ import org.springframework.stereotype.Service;
  * a projection so that only aggregates travel; then lets the calculator add them up. A day document
  * has a bounded size whatever its number of follow-ups (counters by close minute, see
  * {@link DashboardProjector}), which matters because the embedded store decodes a whole document
- * before it projects.
+ * before it projects. Only for the caller's own clinic: another is the unknown clinic's 404.
  */
 @Service
 class DashboardService {
@@ -31,15 +36,21 @@ class DashboardService {
     private final ClinicAlerts alerts;
     private final DashboardCalculator calculator;
     private final Clock clock;
+    private final AuditTrail audit;
 
-    DashboardService(MongoTemplate mongo, ClinicAlerts alerts, DashboardProperties properties, Clock clock) {
+    DashboardService(MongoTemplate mongo, ClinicAlerts alerts, DashboardProperties properties, Clock clock, AuditTrail audit) {
         this.mongo = mongo;
         this.alerts = alerts;
         this.calculator = new DashboardCalculator(properties.activeWindow());
         this.clock = clock;
+        this.audit = audit;
     }
 
     DashboardCalculator.Dashboard dashboard(String clinicId) {
+        StaffMember staff = StaffRequests.current();
+        if (!audit.permits(AuditAction.READ, "dashboard", clinicId, null, staff != null && staff.sees(clinicId) ? clinicId : null)) {
+            throw ProblemException.notFound("clinic", clinicId);
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
 
         var ids = calculator.windowDays(now).stream().map(day -> DashboardProjector.dayId(clinicId, day)).toList();

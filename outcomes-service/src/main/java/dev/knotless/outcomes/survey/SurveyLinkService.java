@@ -2,6 +2,8 @@ package dev.knotless.outcomes.survey;
 
 import dev.knotless.outcomes.followup.FollowUpLifecycle;
 import dev.knotless.outcomes.followup.FollowUpRepository;
+import dev.knotless.platform.audit.AuditAction;
+import dev.knotless.platform.audit.AuditTrail;
 import dev.knotless.platform.web.ProblemException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -15,7 +17,8 @@ import org.springframework.stereotype.Service;
 /**
  * Issues survey links. The design asks for a link in the follow-ups listing but also for tokens
  * stored only as a hash; both cannot hold, so a link is issued on request: a new random token
- * whose hash replaces the earlier one (the old link stops working).
+ * whose hash replaces the earlier one (the old link stops working). Only the follow-up's clinic
+ * may: for another clinic it is the unknown id's 404, and nothing is replaced.
  */
 @Service
 class SurveyLinkService {
@@ -32,12 +35,15 @@ class SurveyLinkService {
     private final FollowUpLifecycle lifecycle;
     private final SurveyProperties properties;
     private final Clock clock;
+    private final AuditTrail audit;
 
-    SurveyLinkService(FollowUpRepository followUps, FollowUpLifecycle lifecycle, SurveyProperties properties, Clock clock) {
+    SurveyLinkService(FollowUpRepository followUps, FollowUpLifecycle lifecycle, SurveyProperties properties, Clock clock,
+                      AuditTrail audit) {
         this.followUps = followUps;
         this.lifecycle = lifecycle;
         this.properties = properties;
         this.clock = clock;
+        this.audit = audit;
     }
 
     SurveyLink issue(UUID followUpId) {
@@ -54,7 +60,12 @@ class SurveyLinkService {
     }
 
     private SurveyLink issueOnce(UUID followUpId) {
-        var followUp = followUps.findById(followUpId.toString()).orElseThrow(() -> ProblemException.notFound("follow-up", followUpId));
+        var followUp = followUps.findById(followUpId.toString()).orElse(null);
+        // Recorded once per request, on the first attempt (a retry after a race finds it recorded).
+        if (!audit.permits(AuditAction.CREATE, "survey-link", followUpId, followUp == null ? null : followUp.patientId(),
+                followUp == null ? null : followUp.clinicId())) {
+            throw ProblemException.notFound("follow-up", followUpId);
+        }
         var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         switch (followUp.statusAt(now)) {
             case COMPLETED -> throw SurveyProblems.alreadySubmitted();

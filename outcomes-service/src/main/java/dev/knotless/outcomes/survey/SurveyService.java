@@ -8,6 +8,8 @@ import dev.knotless.outcomes.followup.FollowUp;
 import dev.knotless.outcomes.followup.FollowUpAnswers;
 import dev.knotless.outcomes.followup.FollowUpLifecycle;
 import dev.knotless.outcomes.followup.FollowUpRepository;
+import dev.knotless.platform.audit.AuditAction;
+import dev.knotless.platform.audit.AuditTrail;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -24,6 +26,8 @@ import org.springframework.stereotype.Service;
  * Reads and answers a survey by its token. An answer is one save of the follow-up document:
  * status COMPLETED, the answers, and in its outbox FollowUpCompleted plus any AlertRaised. Two
  * racing answers meet the version check: one wins, the other is told it was already submitted.
+ * Anonymous: every use of a known token is recorded in the audit trail under its follow-up (never
+ * the token, never an answer) before the survey is shown or answered.
  */
 @Service
 class SurveyService {
@@ -35,17 +39,20 @@ class SurveyService {
     private final AlertRules alertRules;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final AuditTrail audit;
 
-    SurveyService(FollowUpRepository followUps, FollowUpLifecycle lifecycle, AlertRules alertRules, Clock clock, MeterRegistry meters) {
+    SurveyService(FollowUpRepository followUps, FollowUpLifecycle lifecycle, AlertRules alertRules, Clock clock, MeterRegistry meters,
+                  AuditTrail audit) {
         this.followUps = followUps;
         this.lifecycle = lifecycle;
         this.alertRules = alertRules;
         this.clock = clock;
         this.meters = meters;
+        this.audit = audit;
     }
 
     SurveyInfo describe(String token) {
-        var followUp = byToken(token);
+        var followUp = byToken(token, AuditAction.READ);
         return new SurveyInfo(followUp.checkpoint(), followUp.sessionEndedAt().atZone(ZoneOffset.UTC).toLocalDate(),
                 followUp.opensAt(), followUp.closesAt(), followUp.statusAt(clock.instant()));
     }
@@ -55,7 +62,7 @@ class SurveyService {
     }
 
     private SurveyReceipt submit(String token, SurveySubmission submission, boolean firstTry) {
-        var followUp = byToken(token);
+        var followUp = byToken(token, AuditAction.CREATE);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         refuseUnlessOpen(followUp.statusAt(now));
         lifecycle.advance(followUp, now); // records OPEN (and stages FollowUpOpened) if the sweep has not yet
@@ -111,10 +118,13 @@ class SurveyService {
                 .orElse(null);
     }
 
-    private FollowUp byToken(String token) {
+    /** The follow-up of a known token, its use recorded first (a 503 when it cannot be); an unknown token's 404. */
+    private FollowUp byToken(String token, AuditAction action) {
         if (token == null || token.isEmpty() || token.length() > SurveyToken.MAX_LENGTH) {
             throw SurveyProblems.unknownToken();
         }
-        return followUps.findByTokenHash(SurveyToken.hash(token)).orElseThrow(SurveyProblems::unknownToken);
+        var followUp = followUps.findByTokenHash(SurveyToken.hash(token)).orElseThrow(SurveyProblems::unknownToken);
+        audit.surveyAccess(action, followUp.id().toString(), followUp.patientId(), followUp.clinicId());
+        return followUp;
     }
 }

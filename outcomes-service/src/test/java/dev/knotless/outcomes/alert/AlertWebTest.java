@@ -11,6 +11,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.knotless.outcomes.WebSliceSecurity;
+import org.springframework.context.annotation.Import;
 import dev.knotless.events.Vocabulary.AlertLevel;
 import dev.knotless.events.Vocabulary.AlertRule;
 import dev.knotless.events.Vocabulary.AlertStatus;
@@ -27,6 +29,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
 @WebMvcTest(AlertController.class)
+@Import(WebSliceSecurity.class)
 class AlertWebTest {
 
     @Autowired
@@ -102,42 +105,44 @@ class AlertWebTest {
     }
 
     @Test
-    void anAcknowledgementReturnsTheAlert() throws Exception {
+    void anAcknowledgementIsTheTokensSubjectsAndReturnsTheAlert() throws Exception {
         var alertId = UUID.randomUUID();
-        when(alerts.acknowledge(alertId, "t-1")).thenReturn(new AlertView(alertId, AlertLevel.LOW, AlertRule.FOLLOW_UPS_MISSED,
-                AlertStatus.ACKNOWLEDGED, UUID.randomUUID(), "clinic-a", UUID.randomUUID(), null, null, Instant.now(), null, "t-1", Instant.now()));
+        when(alerts.acknowledge(alertId, WebSliceSecurity.THERAPIST_A)).thenReturn(new AlertView(alertId, AlertLevel.LOW,
+                AlertRule.FOLLOW_UPS_MISSED, AlertStatus.ACKNOWLEDGED, UUID.randomUUID(), "clinic-a", UUID.randomUUID(), null, null,
+                Instant.now(), null, "therapist-a", Instant.now()));
 
-        acknowledge(alertId, "{\"acknowledgedBy\": \"t-1\"}").andExpect(status().isOk())
+        acknowledge(alertId, "{}").andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value("ACKNOWLEDGED"))
-                .andExpect(jsonPath("$.acknowledgedBy").value("t-1"));
+                .andExpect(jsonPath("$.acknowledgedBy").value("therapist-a"));
+        // No body at all is the same request.
+        mvc.perform(post("/api/alerts/{id}/acknowledge", alertId)).andExpect(status().isOk());
+        mvc.perform(post("/api/alerts/{id}/acknowledge", alertId).contentType(MediaType.APPLICATION_JSON)).andExpect(status().isOk());
+        verify(alerts, org.mockito.Mockito.times(3)).acknowledge(alertId, WebSliceSecurity.THERAPIST_A);
     }
 
     @Test
     void aMalformedAlertIdIsNamed() throws Exception {
-        acknowledge("nope", "{\"acknowledgedBy\": \"t-1\"}").andExpect(status().isBadRequest())
+        acknowledge("nope", "{}").andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("alertId"));
         verifyNoInteractions(alerts);
     }
 
     @Test
-    void acknowledgedByIsRequiredAndAtMost64Characters() throws Exception {
+    void aBodyStillSendingAcknowledgedByIsABadRequestNamingIt() throws Exception {
         var alertId = UUID.randomUUID();
-        acknowledge(alertId, "{}").andExpect(status().isBadRequest())
+        acknowledge(alertId, "{\"acknowledgedBy\": \"t-1\"}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.type").value("/problems/invalid-request"))
                 .andExpect(jsonPath("$.errors[0].field").value("acknowledgedBy"));
-        acknowledge(alertId, "{\"acknowledgedBy\": \"  \"}").andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.errors[0].field").value("acknowledgedBy"));
-        acknowledge(alertId, "{\"acknowledgedBy\": \"" + "t".repeat(65) + "\"}").andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.errors[0].field").value("acknowledgedBy"));
-        acknowledge(alertId, "{\"acknowledgedBy\": 7}").andExpect(status().isBadRequest())
+        acknowledge(alertId, "{\"acknowledgedBy\": null}").andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("acknowledgedBy"));
         verifyNoInteractions(alerts);
     }
 
     @Test
-    void malformedJsonOrNoBodyIsABadRequest() throws Exception {
+    void malformedJsonIsABadRequest() throws Exception {
         acknowledge(UUID.randomUUID(), "{\"acknowledgedBy\": ").andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.type").value("/problems/malformed-json"));
-        mvc.perform(post("/api/alerts/{id}/acknowledge", UUID.randomUUID())).andExpect(status().is4xxClientError());
+        acknowledge(UUID.randomUUID(), "[]").andExpect(status().isBadRequest());
         verifyNoInteractions(alerts);
     }
 
@@ -151,7 +156,7 @@ class AlertWebTest {
     void anUnknownOrAlreadyAcknowledgedAlertIsRefused() throws Exception {
         var unknown = UUID.randomUUID();
         when(alerts.acknowledge(eq(unknown), any())).thenThrow(ProblemException.notFound("alert", unknown));
-        acknowledge(unknown, "{\"acknowledgedBy\": \"t-1\"}").andExpect(status().isNotFound())
+        acknowledge(unknown, "{}").andExpect(status().isNotFound())
                 .andExpect(jsonPath("$.type").value("/problems/alert-not-found"));
     }
 }

@@ -6,6 +6,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.knotless.outcomes.WebSliceSecurity;
 import dev.knotless.events.Vocabulary.Checkpoint;
 import dev.knotless.events.Vocabulary.Technique;
 import dev.knotless.outcomes.TestClockConfig;
@@ -21,7 +22,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
 @WebMvcTest(FollowUpController.class)
-@Import(TestClockConfig.class)
+@Import({TestClockConfig.class, WebSliceSecurity.class})
 class FollowUpControllerWebTest {
 
     @Autowired

@@ -76,7 +76,7 @@ public abstract class FollowUpDocumentReads {
 
     @BeforeEach
     void connect() {
-        http = RestClient.builder().baseUrl("http://localhost:" + port)
+        http = dev.knotless.outcomes.SignedInClient.builder(port, clock, () -> CLINIC)
                 .defaultStatusHandler(status -> true, (request, response) -> { })
                 .build();
         // The sweep is measured by holding its monitor; a proxy would hold another one.
@@ -93,12 +93,15 @@ public abstract class FollowUpDocumentReads {
         System.out.printf("Documents examined, 200 follow-ups: %s; 2,000 follow-ups: %s%n", small, large);
         assertThat(large).as("documents examined at 2,000 follow-ups vs 200").isEqualTo(small);
         // The counts themselves are those of lookups by key: a handful of documents each, not none.
-        assertThat(small.get("GET follow-ups")).isEqualTo(2);
-        assertThat(small.get("GET follow-ups, unknown session")).isZero();
+        assertThat(small.get("GET follow-ups")).as("the two follow-ups and the audit counter").isEqualTo(3);
+        assertThat(small.get("GET follow-ups, unknown session")).as("at most the audit counter").isLessThanOrEqualTo(1);
         assertThat(small.values()).allSatisfy(count -> assertThat(count).isLessThan(20));
     }
 
     private Map<String, Long> measureEveryOperation() {
+        // The audit trail's counter of the clinic's hour is created by its first request, which reads
+        // nothing; made here, so that every request measured reads it (one document, by key).
+        assertThat(call(HttpMethod.GET, "/api/sessions/" + UUID.randomUUID() + "/follow-ups", null).status()).isEqualTo(404);
         Map<String, Long> reads = new LinkedHashMap<>();
         reads.put("GET follow-ups", readsOf(() -> {
             var sessionId = session(hoursAgo(30));
@@ -143,8 +146,11 @@ public abstract class FollowUpDocumentReads {
             sweep.sweep();
             var ended = clock.instant().minus(Duration.ofHours(48)).plusSeconds(30);
             var sessions = List.of(session(ended), session(ended), session(ended));
-            clock.advance(Duration.ofMinutes(1));
-            return () -> assertThat(sweep.sweep()).isEqualTo(2 * sessions.size());
+            // The clock moves while the sweep's monitor is held: the scheduled pass cannot take these transitions first.
+            return () -> {
+                clock.advance(Duration.ofMinutes(1));
+                assertThat(sweep.sweep()).isEqualTo(2 * sessions.size());
+            };
         }));
         return reads;
     }

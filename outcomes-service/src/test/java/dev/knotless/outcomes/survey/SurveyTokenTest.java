@@ -20,9 +20,14 @@ import dev.knotless.outcomes.followup.FollowUpProperties;
 import dev.knotless.outcomes.followup.FollowUpRepository;
 import dev.knotless.outcomes.followup.FollowUpSchedule;
 import dev.knotless.outcomes.followup.FollowUpScheduler;
+import dev.knotless.platform.audit.AuditStore;
+import dev.knotless.platform.audit.AuditTrail;
 import dev.knotless.platform.messaging.EventCodec;
+import dev.knotless.platform.security.Role;
+import dev.knotless.platform.security.StaffMember;
 import dev.knotless.platform.web.ProblemException;
 import dev.knotless.testsupport.MutableClock;
+import dev.knotless.testsupport.TestTokens;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -34,9 +39,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
+import org.springframework.security.core.context.SecurityContextHolder;
 
 class SurveyTokenTest {
 
@@ -45,12 +52,14 @@ class SurveyTokenTest {
     private final FollowUpRepository repository = mock(FollowUpRepository.class);
     private final MutableClock clock = new MutableClock(ENDED.plus(Duration.ofHours(30)));
     private final FollowUpLifecycle lifecycle = new FollowUpLifecycle(repository, new AlertRules(AlertRules.Thresholds.DEFAULT), new EventCodec());
-    private final SurveyLinkService links = new SurveyLinkService(repository, lifecycle, new SurveyProperties("https://knotless.test/"), clock);
+    private final SurveyLinkService links = new SurveyLinkService(repository, lifecycle, new SurveyProperties("https://knotless.test/"), clock,
+            new AuditTrail(mock(AuditStore.class)));
     private final AtomicReference<FollowUp> stored = new AtomicReference<>();
     private UUID h24;
 
     @BeforeEach
     void aSessionEnded30HoursAgo() {
+        actAs("clinic-a"); // the clinic of the follow-ups below
         // The scheduler builds follow-ups exactly as the service does; the mock keeps the last one saved.
         when(repository.insert(any(FollowUp.class))).thenAnswer(call -> {
             FollowUp followUp = call.getArgument(0);
@@ -71,6 +80,17 @@ class SurveyTokenTest {
                 Duration.ofHours(48), Duration.ofHours(72), Duration.ofSeconds(30), Duration.ofMinutes(1)), clock)
                 .onSessionRecorded(EventEnvelope.of(ENDED, UUID.randomUUID(), "clinic-a", session), session);
         h24 = stored.get().id();
+    }
+
+    @AfterEach
+    void signOut() {
+        SecurityContextHolder.clearContext();
+    }
+
+    /** The therapist of {@code clinicId}, as the resource server leaves them in the security context. */
+    private static void actAs(String clinicId) {
+        SecurityContextHolder.getContext().setAuthentication(TestTokens.authenticationOf(
+                new StaffMember(TestTokens.therapistOf(clinicId), Role.THERAPIST, clinicId)));
     }
 
     @Test
@@ -159,6 +179,20 @@ class SurveyTokenTest {
     void anUnknownFollowUpIsNotFound() {
         assertThatThrownBy(() -> links.issue(UUID.randomUUID())).isInstanceOfSatisfying(ProblemException.class,
                 problem -> assertThat(problem.status().value()).isEqualTo(404));
+    }
+
+    @Test
+    void anotherClinicsTherapistGetsTheUnknownFollowUpsAnswerAndReplacesNothing() {
+        links.issue(h24);
+        String hash = stored.get().tokenHash();
+        actAs("clinic-b");
+
+        assertThatThrownBy(() -> links.issue(h24)).isInstanceOfSatisfying(ProblemException.class, problem -> {
+            assertThat(problem.status().value()).isEqualTo(404);
+            assertThat(problem.toProblemDetail().getType()).hasToString("/problems/follow-up-not-found");
+        });
+        verify(repository, org.mockito.Mockito.times(1)).save(any());
+        assertThat(stored.get().tokenHash()).as("clinic-a's link still works").isEqualTo(hash);
     }
 
     /** Every String reachable in the document, nested records and lists included. */

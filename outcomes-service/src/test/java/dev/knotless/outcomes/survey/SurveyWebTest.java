@@ -9,6 +9,8 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.knotless.outcomes.WebSliceSecurity;
+import org.springframework.context.annotation.Import;
 import dev.knotless.events.Vocabulary.Checkpoint;
 import java.time.Instant;
 import java.util.UUID;
@@ -23,6 +25,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
 @WebMvcTest({SurveyController.class, SurveyLinkController.class})
+@Import(WebSliceSecurity.class)
 class SurveyWebTest {
 
     private static final String VALID = """

@@ -30,17 +30,33 @@ public class AuditFilter extends OncePerRequestFilter {
 
     private final AuditStore store;
     private final List<String> paths;
+    private final List<String> redactedPaths;
     private final AntPathMatcher matcher = new AntPathMatcher();
 
     public AuditFilter(AuditStore store, List<String> paths) {
+        this(store, paths, List.of());
+    }
+
+    /** {@code redactedPaths}: patterns of paths that carry a credential; such a request is recorded under the pattern. */
+    public AuditFilter(AuditStore store, List<String> paths, List<String> redactedPaths) {
         this.store = store;
         this.paths = List.copyOf(paths);
+        this.redactedPaths = List.copyOf(redactedPaths);
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         return paths.stream().noneMatch(pattern -> matcher.match(pattern, path));
+    }
+
+    /** The request's path, or for a path that carries a credential (a survey token) the pattern it matched. */
+    String recordedPath(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        String withinApplication = path.substring(request.getContextPath().length());
+        return redactedPaths.stream().filter(pattern -> matcher.match(pattern, withinApplication)).findFirst()
+                .map(pattern -> request.getContextPath() + pattern)
+                .orElse(path);
     }
 
     @Override
@@ -50,7 +66,7 @@ public class AuditFilter extends OncePerRequestFilter {
         String requestId = incoming != null && PLAUSIBLE_ID.matcher(incoming).matches() ? incoming : UUID.randomUUID().toString();
         // The record's own key is ours: a caller re-sending a request id must not make its access collide with another's.
         var context = new AuditContext(UUID.randomUUID().toString(), requestId, request.getRemoteAddr(), request.getMethod(),
-                request.getRequestURI());
+                recordedPath(request));
         request.setAttribute(AuditContext.ATTRIBUTE, context);
         response.setHeader(REQUEST_ID, requestId);
         boolean failed = true;

@@ -46,7 +46,7 @@ public class KnotlessAuditAutoConfiguration {
     /** Before the body limit (413s are recorded too) and before the security filters (so are 401s and 403s). */
     @Bean
     FilterRegistrationBean<AuditFilter> auditFilter(AuditStore store, AuditProperties properties) {
-        var registration = new FilterRegistrationBean<>(new AuditFilter(store, properties.paths()));
+        var registration = new FilterRegistrationBean<>(new AuditFilter(store, properties.paths(), properties.redactedPaths()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
         return registration;
     }
