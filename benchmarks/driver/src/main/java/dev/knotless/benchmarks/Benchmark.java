@@ -175,6 +175,7 @@ public final class Benchmark {
                         + settings.freshness().requests();
                 List<Seeder.Session> pool = new ArrayList<>(sessions.subList(alertCount, Math.max(alertCount, (int) Math.min(sessions.size(), alertCount + needed))));
                 List<Seeder.Session> fodderPool = new ArrayList<>();
+                java.util.Set<String> fodderPatientIds = new java.util.HashSet<>();
                 long fodderNeeded = needed - pool.size();
                 if (fodderNeeded > 0) {
                     report.note(name + ": the survey scenarios need " + needed + " open follow-ups; " + fodderNeeded
@@ -184,6 +185,7 @@ public final class Benchmark {
                     // event rewrite a timeline of megabytes, which measures nothing a clinic sees.
                     int fodderPatientCount = (int) Math.max(20, fodderNeeded / 10);
                     List<String> fodderPatients = fodderSeeder.patients(name + " fodder patients", settings.fodderClinic(), fodderPatientCount, settings.tokenTimeout());
+                    fodderPatientIds.addAll(fodderPatients);
                     backlog.awaitCaughtUp(name + " fodder patients", services, settings.catchUpTimeout());
                     fodderPool.addAll(fodderSeeder.sessions(name + " fodder sessions", fodderPatients, fodderNeeded,
                             positive(settings.tokenTimeout().minusNanos(System.nanoTime() - fodderBegin))));
@@ -236,7 +238,9 @@ public final class Benchmark {
 
                 // Freshness, measured here with the remaining tokens.
                 int freshnessCount = (int) Math.min(freshnessTokens.size(), settings.freshness().requests());
-                Freshness.Result fresh = Freshness.measure(http, gateway, outcomes, freshnessTokens.subList(0, freshnessCount),
+                // A therapist reads only their clinic's timelines: each answer's point is polled as its clinic's therapist.
+                Freshness.Result fresh = Freshness.measure(http, token -> fodderPatientIds.contains(token.patientId()) ? fodderHttp : http,
+                        gateway, outcomes, freshnessTokens.subList(0, freshnessCount),
                         settings.freshness().rate(), settings.freshnessSampleEvery());
                 report.add(name, "freshness-p50", "freshness p50 (survey 201 to its point on the timeline)", fresh.freshP50Ms(), "ms", null, Better.LOWER, true);
                 report.add(name, "freshness-p99", "freshness p99", fresh.freshP99Ms(), "ms", 250.0, Better.LOWER, true,

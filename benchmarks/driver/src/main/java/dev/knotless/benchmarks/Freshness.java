@@ -32,7 +32,9 @@ final class Freshness {
     private Freshness() {
     }
 
-    static Result measure(Http http, String gatewayUrl, String outcomesUrl, List<Seeder.Token> tokens, double rate, int sampleEvery) {
+    /** {@code reader}: the client, signed in as a therapist of the token's clinic, that polls the patient's timeline. */
+    static Result measure(Http http, java.util.function.Function<Seeder.Token, Http> reader, String gatewayUrl, String outcomesUrl,
+                          List<Seeder.Token> tokens, double rate, int sampleEvery) {
         Recorder answers = new Recorder(3);
         Recorder freshness = new Recorder(3);
         AtomicLong created = new AtomicLong();
@@ -68,7 +70,7 @@ final class Freshness {
                     if (sample) {
                         sampled.incrementAndGet();
                         pollers.submit(() -> {
-                            long seenAt = awaitPoint(http, outcomesUrl, token);
+                            long seenAt = awaitPoint(reader.apply(token), outcomesUrl, token);
                             if (seenAt > 0) {
                                 found.incrementAndGet();
                                 freshness.recordValue(Math.max(1, (seenAt - answeredAt) / 1000));
