@@ -102,6 +102,9 @@ public abstract class FollowUpDocumentReads {
         // The audit trail's counter of the clinic's hour is created by its first request, which reads
         // nothing; made here, so that every request measured reads it (one document, by key).
         assertThat(call(HttpMethod.GET, "/api/sessions/" + UUID.randomUUID() + "/follow-ups", null).status()).isEqualTo(404);
+        // Likewise the counter of the hour's requests that reached no clinic (an unknown survey token): the clock
+        // may have moved into a new hour since the last measurement.
+        assertThat(call(HttpMethod.GET, "/api/surveys/" + UUID.randomUUID(), null).status()).isEqualTo(404);
         Map<String, Long> reads = new LinkedHashMap<>();
         reads.put("GET follow-ups", readsOf(() -> {
             var sessionId = session(hoursAgo(30));
