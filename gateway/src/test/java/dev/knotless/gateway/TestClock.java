@@ -10,19 +10,19 @@ import java.time.ZoneOffset;
  * A clock the test moves (test-support's MutableClock is not used here: that module brings Spring
  * MVC, which would turn the gateway's test context into a servlet one).
  */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
 
     private volatile Instant now;
 
-    TestClock(Instant now) {
+    public TestClock(Instant now) {
         this.now = now;
     }
 
-    void set(Instant instant) {
+    public void set(Instant instant) {
         now = instant;
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 

@@ -1,17 +1,16 @@
 package dev.knotless.gateway.ratelimit;
 
+import dev.knotless.gateway.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class AddressRateLimiterTest {
 
-    private final MovingClock clock = new MovingClock();
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-19T09:00:00Z"));
 
     @Test
     void eachAddressHasItsOwnAllowanceRefilledGradually() {
@@ -46,28 +45,5 @@ class AddressRateLimiterTest {
         assertThat(AddressRateLimiter.retryAfterSeconds(Duration.ofMillis(1))).isEqualTo(1);
         assertThat(AddressRateLimiter.retryAfterSeconds(Duration.ofMillis(2001))).isEqualTo(3);
         assertThat(AddressRateLimiter.retryAfterSeconds(Duration.ofSeconds(2))).isEqualTo(2);
-    }
-
-    private static final class MovingClock extends Clock {
-        private Instant now = Instant.parse("2026-11-19T09:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
