@@ -54,6 +54,7 @@ class IntakeAuditIT extends SecuredIntakeService {
         send(sent, withToken(tokens.operator()), HttpMethod.GET, "/api/patients/" + patient, null, 403);
 
         // In the store: per request id exactly one request, with one outcome of its status.
+        audit.flush();
         sent.forEach((requestId, status) -> {
             List<Document> records = mongo.find(Query.query(Criteria.where("requestId").is(requestId)), Document.class, "audit");
             assertThat(records.stream().map(r -> r.getString("request")).distinct()).as("requests recorded for %s", requestId).hasSize(1);

@@ -1,5 +1,6 @@
 package dev.knotless.intake;
 
+import dev.knotless.platform.audit.AuditStore;
 import dev.knotless.testsupport.EmbeddedInfrastructure;
 import dev.knotless.testsupport.MutableClock;
 import dev.knotless.testsupport.TestTokens;
@@ -40,6 +41,8 @@ abstract class SecuredIntakeService {
     RestTestClient anonymous;
     @Autowired
     MongoTemplate mongo;
+    @Autowired
+    AuditStore audit;
     @Autowired
     MutableClock clock;
 

@@ -60,6 +60,7 @@ public abstract class OutcomesAuditContract extends SecuredOutcomesSupport {
 
         assertThat(mongo.findById(t.alertId().toString(), Document.class, "alerts").getString("acknowledgedBy"))
                 .as("the acknowledging therapist is the token's subject").isEqualTo("therapist-journey");
+        audit.flush(); // the outcomes are written after the answers
         sent.forEach((requestId, expected) -> {
             List<Document> records = mongo.find(Query.query(Criteria.where("requestId").is(requestId)), Document.class, "audit");
             assertThat(records.stream().map(r -> r.getString("request")).distinct()).as("requests recorded for %s", expected.name()).hasSize(1);
@@ -170,6 +171,7 @@ public abstract class OutcomesAuditContract extends SecuredOutcomesSupport {
     }
 
     private Document outcomeOf(Map<String, Expected> sent, String name) {
+        audit.flush();
         String requestId = sent.entrySet().stream().filter(e -> e.getValue().name().equals(name)).findFirst().orElseThrow().getKey();
         return mongo.findOne(Query.query(Criteria.where("requestId").is(requestId).and("phase").is("OUTCOME")), Document.class, "audit");
     }

@@ -13,6 +13,7 @@ import dev.knotless.events.Vocabulary.Technique;
 import dev.knotless.outcomes.alert.AlertProjector;
 import dev.knotless.outcomes.dashboard.DashboardProjector;
 import dev.knotless.outcomes.timeline.TimelineProjector;
+import dev.knotless.platform.audit.AuditStore;
 import dev.knotless.platform.outbox.OutboxRelay;
 import dev.knotless.testsupport.DocumentReads;
 import dev.knotless.testsupport.MutableClock;
@@ -73,6 +74,8 @@ abstract class ReadModelDocumentCounts {
     DashboardProjector dashboardProjector;
     @Autowired
     OutboxRelay relay;
+    @Autowired
+    AuditStore audit;
     @LocalServerPort
     int port;
 
@@ -189,7 +192,12 @@ abstract class ReadModelDocumentCounts {
     private long min(IntFunction<Runnable> operation) {
         long min = Long.MAX_VALUE;
         for (int i = 0; i < RUNS; i++) {
-            min = Math.min(min, DocumentReads.during(DATABASE, operation.apply(i)));
+            Runnable run = operation.apply(i);
+            // Counted until a request's audit outcome, written after the answer, is stored too.
+            min = Math.min(min, DocumentReads.during(DATABASE, () -> {
+                run.run();
+                audit.flush();
+            }));
         }
         return min;
     }

@@ -3,6 +3,7 @@ package dev.knotless.outcomes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.knotless.platform.audit.AuditStore;
 import dev.knotless.events.EventEnvelope;
 import dev.knotless.events.EventPayload;
 import dev.knotless.events.EventPayload.NeedlingSite;
@@ -55,6 +56,8 @@ public abstract class SecuredOutcomesSupport {
     EventCodec codec;
     @Autowired
     MutableClock clock;
+    @Autowired
+    AuditStore audit;
     @Autowired
     MongoTemplate mongo;
     @Autowired

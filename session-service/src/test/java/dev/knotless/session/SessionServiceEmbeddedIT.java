@@ -3,6 +3,7 @@ package dev.knotless.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.knotless.platform.audit.AuditStore;
 import dev.knotless.events.EventEnvelope;
 import dev.knotless.events.EventPayload.AlertAcknowledged;
 import dev.knotless.events.EventPayload.AlertRaised;
@@ -59,6 +60,8 @@ class SessionServiceEmbeddedIT extends SessionServiceContract {
 
     @Autowired
     OutboxRelay relay;
+    @Autowired
+    AuditStore audit;
     @Autowired
     KafkaListenerEndpointRegistry listeners;
 
@@ -231,8 +234,12 @@ class SessionServiceEmbeddedIT extends SessionServiceContract {
         ReadModelAccess.apply(patients, event);
     }
 
-    private static long reads(Runnable operation) {
-        return DocumentReads.during(DATABASE, operation);
+    /** Counted until the request's audit outcome, written after the answer, is stored too. */
+    private long reads(Runnable operation) {
+        return DocumentReads.during(DATABASE, () -> {
+            operation.run();
+            audit.flush();
+        });
     }
 
     record Seeded(UUID patientId, UUID sessionId) {

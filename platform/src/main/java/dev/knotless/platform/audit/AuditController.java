@@ -51,6 +51,7 @@ public class AuditController {
         if (!trail.permits(AuditAction.READ, "audit", clinicId, patientId, staff != null && staff.sees(clinicId) ? clinicId : null)) {
             throw ProblemException.notFound("clinic", clinicId);
         }
+        store.flush(); // the outcomes of requests answered before this one are in the page
         return store.page(clinicId, patientId == null ? null : patientId.toString(), start, end, limit, cursor);
     }
 }

@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.util.AntPathMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -25,7 +23,6 @@ public class AuditFilter extends OncePerRequestFilter {
 
     public static final String REQUEST_ID = "X-Request-Id";
 
-    private static final Logger log = LoggerFactory.getLogger(AuditFilter.class);
     private static final Pattern PLAUSIBLE_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,64}$");
 
     private final AuditStore store;
@@ -78,12 +75,8 @@ public class AuditFilter extends OncePerRequestFilter {
                 context.staff = StaffRequests.of(request);
             }
             int status = failed && response.getStatus() < 400 ? 500 : response.getStatus();
-            try {
-                store.recordOutcome(context, status);
-            } catch (RuntimeException e) {
-                // The answer is given by now; the attempt, where there was an access, is recorded.
-                log.warn("The outcome of request {} could not be recorded", requestId);
-            }
+            // Queued, not awaited: the attempt, where there was an access, is stored by now.
+            store.recordOutcome(context, status);
         }
     }
 }

@@ -1,6 +1,16 @@
 package dev.knotless.platform.audit;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.InsertManyOptions;
+import dev.knotless.platform.audit.AuditWriter.Pending;
+import dev.knotless.platform.audit.AuditWriter.Phase;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoServerException;
 import com.mongodb.client.MongoCollection;
@@ -38,14 +48,16 @@ import org.springframework.http.HttpStatus;
  * The audit records, insert only, and their lookup by key.
  *
  * <p>Each request gets a number in its bucket, the clinic whose data it touched and the hour
- * ({@code audit_sequences/<clinic>|<hour>}, one atomic {@code $inc}), once. Its records are
- * {@code audit/<clinic>|<hour>|<n>|a} (the attempt, written before the data is read out or written)
- * and {@code ...|o} (the outcome with the status, written when the response is known). A retried
- * insert finds its id taken and is a no-op, so nothing is recorded twice. Reading a clinic's trail
+ * ({@code audit_sequences/<clinic>|<hour>}), once. Its records are {@code audit/<clinic>|<hour>|<n>|a}
+ * (the attempt, stored before the data is read out or written) and {@code ...|o} (the outcome with
+ * the status, once the response is known). Records are written by group commit ({@link AuditWriter}):
+ * a batch numbers its requests with one atomic {@code $inc} per bucket and stores its records with
+ * one insert, so the cost per request falls as the load rises. A retried insert finds its id taken
+ * and is a no-op, so nothing is recorded twice. Reading a clinic's trail
  * enumerates those ids from the hours' counters: every read is by {@code _id}, and what it costs
  * grows with the clinic's records in the range asked, never with the store.
  */
-public class AuditStore {
+public class AuditStore implements AutoCloseable {
 
     static final String RECORDS = "audit";
     static final String SEQUENCES = "audit_sequences";
@@ -60,17 +72,24 @@ public class AuditStore {
     /** Requests whose records one {@code $in} reads, and how many one page examines at most. */
     private static final int CHUNK = 100;
     private static final int EXAMINED_PER_PAGE = 2_000;
+    /** Group commit: records one batch writes at most, requests that may wait, and how long a request waits for its batch. */
+    private static final int BATCH_SIZE = 500;
+    private static final int QUEUE_CAPACITY = 20_000;
+    private static final Duration ENQUEUE_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
     private final MongoTemplate mongo;
     private final Clock clock;
     private final Period retention;
     private final String service;
+    private final AuditWriter writer;
 
     public AuditStore(MongoTemplate mongo, Clock clock, Period retention, String service) {
         this.mongo = mongo;
         this.clock = clock;
         this.retention = retention;
         this.service = service;
+        this.writer = new AuditWriter(QUEUE_CAPACITY, BATCH_SIZE, ENQUEUE_TIMEOUT, this::writeBatch);
     }
 
     /**
@@ -88,40 +107,122 @@ public class AuditStore {
         }
     }
 
-    /** The attempt record: written before the service reads out or writes patient data. */
+    /**
+     * The attempt record: written before the service reads out or writes patient data. Waits for
+     * its batch; a 503 problem when it cannot be stored (fail closed).
+     */
     void recordAttempt(AuditContext context) {
-        number(context);
-        insert(record(context, "a", context.at).append("phase", "ATTEMPT"));
+        var pending = new Pending(context, Phase.ATTEMPT, clock.instant(), 0, new CompletableFuture<>());
+        if (!writer.submit(pending)) {
+            throw unavailable(new IllegalStateException("the audit writer's queue is full"));
+        }
+        try {
+            pending.written().get(ATTEMPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(new IllegalStateException("interrupted"));
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof ProblemException problem ? problem : unavailable(new IllegalStateException(e.getCause()));
+        } catch (TimeoutException e) {
+            throw unavailable(new IllegalStateException("no audit batch written within " + ATTEMPT_TIMEOUT));
+        }
         context.attemptRecorded = true;
     }
 
-    /** The outcome record with the response's status. */
+    /**
+     * The outcome record with the response's status, written with a later batch: the answer does
+     * not wait for it. Lost only if the process dies before that batch (the attempt, where there
+     * was an access, is stored by then).
+     */
     void recordOutcome(AuditContext context, int status) {
-        number(context);
-        insert(record(context, "o", clock.instant()).append("phase", "OUTCOME").append("status", status));
+        var pending = new Pending(context, Phase.OUTCOME, clock.instant(), status, new CompletableFuture<>());
+        pending.written().whenComplete((written, failure) -> {
+            if (failure != null) {
+                log.warn("The outcome of request {} could not be recorded: {}", context.requestId, failure.toString());
+            }
+        });
+        if (!writer.submit(pending)) {
+            log.warn("The outcome of request {} could not be queued for the audit trail", context.requestId);
+        }
     }
 
-    private void number(AuditContext context) {
-        if (context.numbered()) {
+    /** Waits until the records of requests answered before the call are stored: a reader of the trail sees them. */
+    public void flush() {
+        writer.flush(ATTEMPT_TIMEOUT);
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+    /**
+     * Writes one batch (on the writer's thread): one {@code $inc} per clinic and hour numbers the
+     * requests not yet numbered, one unordered insert stores every record. Completes each item's
+     * future, with a 503 problem where its record could not be stored.
+     */
+    private void writeBatch(List<Pending> batch) {
+        Map<Bucket, List<Pending>> unnumbered = new LinkedHashMap<>();
+        for (Pending pending : batch) {
+            if (!pending.context().numbered()) {
+                unnumbered.computeIfAbsent(new Bucket(bucketOf(pending.context()), HOUR.format(pending.at())), b -> new ArrayList<>())
+                        .add(pending);
+            }
+        }
+        unnumbered.forEach((bucket, requests) -> {
+            try {
+                long seq = increment(bucket.id(), requests.size(), expiry(requests.getFirst().at())) - requests.size();
+                for (Pending pending : requests) {
+                    AuditContext context = pending.context();
+                    context.at = pending.at();
+                    context.bucket = bucket.clinic();
+                    context.hour = bucket.hour();
+                    context.seq = ++seq;
+                }
+            } catch (ProblemException e) {
+                requests.forEach(pending -> pending.written().completeExceptionally(e));
+            }
+        });
+        List<Pending> writable = batch.stream().filter(pending -> !pending.written().isDone()).toList();
+        if (writable.isEmpty()) {
             return;
         }
-        Instant at = clock.instant();
-        String bucket = bucketOf(context);
-        String hour = HOUR.format(at);
-        Document counter = increment(bucket + "|" + hour, expiry(at));
-        context.at = at;
-        context.bucket = bucket;
-        context.hour = hour;
-        context.seq = counter.get("n", Number.class).longValue();
+        List<Document> records = writable.stream().map(this::record).toList();
+        try {
+            mongo.getCollection(RECORDS).insertMany(records, new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            if (e.getWriteConcernError() != null) {
+                writable.forEach(pending -> pending.written().completeExceptionally(unavailable(e)));
+                return;
+            }
+            for (BulkWriteError error : e.getWriteErrors()) {
+                Document record = records.get(error.getIndex());
+                // The same record from a retried insert is there once; another request's under this id (a counter lost) is not ours.
+                if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY || !sameRequest(record)) {
+                    writable.get(error.getIndex()).written().completeExceptionally(unavailable(e));
+                }
+            }
+        } catch (RuntimeException e) {
+            writable.forEach(pending -> pending.written().completeExceptionally(unavailable(e)));
+            return;
+        }
+        writable.forEach(pending -> pending.written().complete(null));
     }
 
-    private Document increment(String id, Date expiresAt) {
-        var update = Updates.combine(Updates.inc("n", 1L), Updates.setOnInsert("expiresAt", expiresAt));
+    private record Bucket(String clinic, String hour) {
+        String id() {
+            return clinic + "|" + hour;
+        }
+    }
+
+    /** Adds {@code count} to the bucket's counter; the counter after it. */
+    private long increment(String id, int count, Date expiresAt) {
+        var update = Updates.combine(Updates.inc("n", (long) count), Updates.setOnInsert("expiresAt", expiresAt));
         var options = new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER);
         MongoCollection<Document> sequences = mongo.getCollection(SEQUENCES);
         for (int attempt = 1; ; attempt++) {
             try {
-                return sequences.findOneAndUpdate(Filters.eq("_id", id), update, options);
+                return sequences.findOneAndUpdate(Filters.eq("_id", id), update, options).get("n", Number.class).longValue();
             } catch (MongoServerException e) {
                 // Two first requests of an hour upserting at once: the second finds the counter on a retry.
                 if (attempt < 3 && ErrorCategory.fromErrorCode(e.getCode()) == ErrorCategory.DUPLICATE_KEY) {
@@ -134,19 +235,6 @@ public class AuditStore {
         }
     }
 
-    private void insert(Document record) {
-        try {
-            mongo.getCollection(RECORDS).insertOne(record);
-        } catch (MongoServerException e) {
-            if (ErrorCategory.fromErrorCode(e.getCode()) != ErrorCategory.DUPLICATE_KEY || !sameRequest(record)) {
-                throw unavailable(e);
-            }
-            // The same record from a retried insert: it is there once.
-        } catch (RuntimeException e) {
-            throw unavailable(e);
-        }
-    }
-
     /** Whether the record already under this id is this request's; another's (a counter lost) must not pass for it. */
     private boolean sameRequest(Document record) {
         try {
@@ -155,6 +243,14 @@ public class AuditStore {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    private Document record(Pending pending) {
+        AuditContext context = pending.context();
+        Document record = pending.phase() == Phase.ATTEMPT
+                ? record(context, "a", context.at).append("phase", "ATTEMPT")
+                : record(context, "o", pending.at()).append("phase", "OUTCOME").append("status", pending.status());
+        return record;
     }
 
     private Document record(AuditContext context, String phase, Instant at) {

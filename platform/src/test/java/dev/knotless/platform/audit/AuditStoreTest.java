@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
 import de.bwaldvogel.mongo.MongoServer;
 import dev.knotless.embeddedstore.KeyedH2Backend;
 import dev.knotless.platform.security.Role;
@@ -19,6 +20,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +41,7 @@ class AuditStoreTest {
 
     @AfterEach
     void close() {
+        store.close();
         client.close();
         server.shutdownNow();
     }
@@ -48,6 +53,7 @@ class AuditStoreTest {
         store.recordAttempt(request);
         clock.advance(Duration.ofMinutes(2)); // the outcome in the next hour: still the request's bucket
         store.recordOutcome(request, 200);
+        store.flush(); // the outcome is written after the answer
 
         List<Document> records = mongo.findAll(Document.class, AuditStore.RECORDS);
         assertThat(records).extracting(r -> r.getString("_id"))
@@ -68,15 +74,71 @@ class AuditStoreTest {
     @Test
     void aRetriedInsertIsRecordedOnceButAnotherRequestsIdIsNeverTaken() {
         AuditContext request = read("patient-1");
-        store.recordOutcome(request, 404);
-        store.recordOutcome(request, 404); // the same insert again, as a retry sends it
+        store.recordAttempt(request);
+        store.recordAttempt(request); // the same insert again, as a retry sends it
         assertThat(mongo.findAll(Document.class, AuditStore.RECORDS)).hasSize(1);
 
         // A counter lost: the next request would be numbered 1 again and must not pass for the first.
         mongo.getCollection(AuditStore.SEQUENCES).deleteMany(Filters.empty());
-        assertThatThrownBy(() -> store.recordOutcome(read("patient-2"), 200))
+        assertThatThrownBy(() -> store.recordAttempt(read("patient-2")))
                 .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.status().value()).isEqualTo(503));
         assertThat(mongo.findAll(Document.class, AuditStore.RECORDS)).hasSize(1);
+    }
+
+    @Test
+    void requestsAtOnceAreNumberedWithoutGapOrRepeatAndEachIsOneEntry() throws Exception {
+        int requests = 200;
+        List<AuditContext> contexts = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            contexts.add(read("patient-" + i));
+        }
+        try (var threads = Executors.newFixedThreadPool(16)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (AuditContext context : contexts) {
+                done.add(threads.submit(() -> {
+                    store.recordAttempt(context);
+                    store.recordOutcome(context, 200);
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        }
+        store.flush();
+
+        assertThat(contexts).extracting(context -> context.seq).containsExactlyInAnyOrderElementsOf(
+                LongStream.rangeClosed(1, requests).boxed().toList());
+        assertThat(mongo.findById("clinic-a|2026-11-20T15", Document.class, AuditStore.SEQUENCES).get("n", Number.class).longValue())
+                .isEqualTo(requests);
+        AuditPage page = store.page("clinic-a", null, Instant.parse("2026-11-20T15:00:00Z"), Instant.parse("2026-11-20T16:00:00Z"), 500, null);
+        assertThat(page.records()).hasSize(requests).allSatisfy(entry -> assertThat(entry.status()).isEqualTo(200));
+        assertThat(page.records()).extracting(AuditEntry::requestId)
+                .containsExactlyInAnyOrderElementsOf(contexts.stream().map(context -> context.requestId).toList());
+    }
+
+    @Test
+    void whenTheStoreRefusesTheCounterEveryAttemptOfTheBatchIsRefusedAndNoneIsStored() {
+        store.recordAttempt(read("patient-1"));
+        // A real store failure: the store refuses to $inc a counter that is not a number.
+        mongo.getCollection(AuditStore.SEQUENCES).updateOne(Filters.eq("_id", "clinic-a|2026-11-20T15"), Updates.set("n", "broken"));
+
+        assertThatThrownBy(() -> store.recordAttempt(read("patient-2")))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.status().value()).isEqualTo(503));
+        AuditContext refused = read("patient-3");
+        store.recordOutcome(refused, 404); // not awaited: its failure is logged, the caller goes on
+        store.flush();
+        assertThat(mongo.findAll(Document.class, AuditStore.RECORDS)).extracting(r -> r.getString("_id"))
+                .containsExactly("clinic-a|2026-11-20T15|1|a");
+    }
+
+    @Test
+    void closingWritesTheOutcomesStillQueued() {
+        AuditContext request = read("patient-1");
+        store.recordAttempt(request);
+        store.recordOutcome(request, 200);
+        store.close();
+        assertThat(mongo.findAll(Document.class, AuditStore.RECORDS)).extracting(r -> r.getString("phase"))
+                .containsExactlyInAnyOrder("ATTEMPT", "OUTCOME");
     }
 
     @Test
@@ -87,6 +149,7 @@ class AuditStoreTest {
             AuditContext request = read(patient);
             store.recordAttempt(request);
             store.recordOutcome(request, 200);
+            store.flush(); // the outcome is written after the answer
             if (patient.equals("patient-even")) {
                 expected.add(request.requestId);
             }
