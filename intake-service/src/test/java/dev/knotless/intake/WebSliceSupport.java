@@ -6,12 +6,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.knotless.platform.security.Role;
 import dev.knotless.platform.security.StaffMember;
 import dev.knotless.platform.validation.ValidationClockConfiguration;
-import dev.knotless.testsupport.TestTokens;
-import org.springframework.security.oauth2.jwt.BadJwtException;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
+import dev.knotless.testsupport.WebSliceAuthentication;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,35 +18,19 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.ResultActions;
-import org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors;
-import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 
 /**
  * What every web slice of this service shares: a fixed "now" that bean validation also uses
  * (@Past, @PastOrPresent), a MockMvc that fails any request answered with a 5xx, the expectations
  * of a problem detail, and the service's security rules with every request made as therapist-a of
- * clinic-a (the services are mocked here; tokens themselves are checked by the ITs).
+ * clinic-a ({@link WebSliceAuthentication}; the services are mocked here).
  */
 @TestConfiguration(proxyBeanMethods = false)
-@Import(ValidationClockConfiguration.class)
+@Import({ValidationClockConfiguration.class, WebSliceAuthentication.class})
 public class WebSliceSupport {
 
     public static final Instant NOW = Instant.parse("2026-11-20T15:00:00Z");
-    public static final StaffMember THERAPIST_A = new StaffMember("therapist-a", Role.THERAPIST, "clinic-a");
-
-    /** No token is decoded in a slice: requests carry an authentication instead. */
-    @Bean
-    JwtDecoder jwtDecoder() {
-        return token -> {
-            throw new BadJwtException("web slices authenticate without tokens");
-        };
-    }
-
-    @Bean
-    MockMvcBuilderCustomizer asTherapistOfClinicA() {
-        return builder -> builder.defaultRequest(MockMvcRequestBuilders.get("/")
-                .with(SecurityMockMvcRequestPostProcessors.authentication(TestTokens.authenticationOf(THERAPIST_A))));
-    }
+    public static final StaffMember THERAPIST_A = WebSliceAuthentication.THERAPIST_A;
 
     @Bean
     Clock clock() {

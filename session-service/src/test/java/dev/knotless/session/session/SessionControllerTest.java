@@ -14,15 +14,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.knotless.events.Vocabulary.NeedlingClearance;
-import dev.knotless.platform.security.Role;
 import dev.knotless.platform.security.StaffMember;
 import dev.knotless.platform.validation.ValidationClockConfiguration;
-import dev.knotless.testsupport.TestTokens;
-import org.springframework.boot.webmvc.test.autoconfigure.MockMvcBuilderCustomizer;
-import org.springframework.security.oauth2.jwt.BadJwtException;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors;
-import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
+import dev.knotless.testsupport.WebSliceAuthentication;
 import dev.knotless.session.safety.SafetyVerdict;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,11 +39,11 @@ import org.springframework.test.web.servlet.ResultActions;
 
 /** Bad input of the session endpoints: always a 4xx problem detail naming the field, and the service is never reached. */
 @WebMvcTest(SessionController.class)
-@Import({ValidationClockConfiguration.class, SessionControllerTest.FixedClock.class})
+@Import({ValidationClockConfiguration.class, WebSliceAuthentication.class, SessionControllerTest.FixedClock.class})
 class SessionControllerTest {
 
     static final Instant NOW = Instant.parse("2026-11-20T15:00:00Z");
-    static final StaffMember THERAPIST_A = new StaffMember("therapist-a", Role.THERAPIST, "clinic-a");
+    static final StaffMember THERAPIST_A = WebSliceAuthentication.THERAPIST_A;
     static final UUID PATIENT = UUID.fromString("00000000-0000-4000-8000-000000000001");
     static final String SESSIONS = "/api/patients/" + PATIENT + "/sessions";
 
@@ -70,20 +64,6 @@ class SessionControllerTest {
         @Bean
         Clock clock() {
             return Clock.fixed(NOW, ZoneOffset.UTC);
-        }
-
-        /** No token is decoded in a slice: every request is made as therapist-a of clinic-a. */
-        @Bean
-        JwtDecoder jwtDecoder() {
-            return token -> {
-                throw new BadJwtException("web slices authenticate without tokens");
-            };
-        }
-
-        @Bean
-        MockMvcBuilderCustomizer asTherapistOfClinicA() {
-            return builder -> builder.defaultRequest(MockMvcRequestBuilders.get("/")
-                    .with(SecurityMockMvcRequestPostProcessors.authentication(TestTokens.authenticationOf(THERAPIST_A))));
         }
     }
 
