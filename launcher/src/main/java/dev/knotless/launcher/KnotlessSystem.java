@@ -18,6 +18,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,9 +94,9 @@ public final class KnotlessSystem implements AutoCloseable {
 
             system.prepareJars();
             system.startInfrastructure();
-            system.startServices(List.of(Service.AUTH)); // first: the others trust its tokens
+            // The auth-server with the services: they fetch its keys with the first token, not at start.
+            system.startServices(Stream.concat(Stream.of(Service.AUTH), Service.BEHIND_GATEWAY.stream()).toList());
             system.takeGeneratedDemoPassword();
-            system.startServices(Service.BEHIND_GATEWAY);
             system.startServices(List.of(Service.GATEWAY));
             system.startupTime = Duration.ofNanos(System.nanoTime() - system.started);
             system.writePidFile();

@@ -5,7 +5,7 @@ import java.util.List;
 
 /** The five Spring Boot applications, each run from its executable jar as its own process. */
 public enum Service {
-    /** The OpenID Connect provider, started first: the others trust its tokens. */
+    /** The OpenID Connect provider: the others trust its tokens. */
     AUTH("auth-server", "knotless-auth"),
     INTAKE("intake-service", "knotless-intake"),
     SESSION("session-service", "knotless-session"),
