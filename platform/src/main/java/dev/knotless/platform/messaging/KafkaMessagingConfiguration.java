@@ -19,12 +19,13 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
-import com.mongodb.MongoException;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.OptimisticLockingFailureException;
-import org.springframework.dao.TransientDataAccessException;
+import java.time.Clock;
 
-/** Topics declared in code, and error handling by configuration: bounded retries, then {@code <topic>-dlt}. */
+/**
+ * Topics declared in code, and the consumers' error handling: a transient failure is retried until
+ * it works, holding the partition; a failure the message causes is dead-lettered at once to
+ * {@code <topic>-dlt} with the cause in its headers ({@link FailureClassifier}).
+ */
 @Configuration(proxyBeanMethods = false)
 public class KafkaMessagingConfiguration {
 
@@ -43,7 +44,8 @@ public class KafkaMessagingConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(CommonErrorHandler.class)
-    DefaultErrorHandler knotlessErrorHandler(KafkaOperations<Object, Object> kafka, MessagingProperties properties, MeterRegistry meters) {
+    DefaultErrorHandler knotlessErrorHandler(KafkaOperations<Object, Object> kafka, MessagingProperties properties, MeterRegistry meters,
+                                             ConsumerRetries retries) {
         // Partition -1 lets the producer choose by key, so a patient's dead letters stay together.
         var deadLetters = new DeadLetterPublishingRecoverer(kafka,
                 (record, exception) -> new TopicPartition(Topics.deadLetterOf(record.topic()), -1));
@@ -56,29 +58,26 @@ public class KafkaMessagingConfiguration {
             deadLetters.accept(record, exception);
         };
         var consumer = properties.consumer();
-        var handler = new DefaultErrorHandler(recoverer,
-                new FixedBackOff(consumer.backoff().toMillis(), Math.max(0, consumer.attempts() - 1)));
+        var handler = new DefaultErrorHandler(recoverer, new FixedBackOff(0, 0));
         handler.addNotRetryableExceptions(UndecodableEventException.class);
         // A store or broker that is down is not the message's fault: retry it, patiently and in
-        // order, instead of dead-lettering a good event nobody would replay.
-        handler.setBackOffFunction((record, exception) -> isTransient(exception) ? untilItWorks() : null);
+        // order, instead of dead-lettering a good event nobody would replay. Anything else fails the
+        // same way on every retry: dead-lettered at once, it cannot hold up the events behind it.
+        handler.setBackOffFunction((record, exception) -> FailureClassifier.isTransient(exception)
+                ? untilItWorks(consumer) : new FixedBackOff(0, 0));
+        handler.setRetryListeners(retries);
         return handler;
     }
 
-    static boolean isTransient(Throwable exception) {
-        for (Throwable cause = exception; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof TransientDataAccessException || cause instanceof DataAccessResourceFailureException
-                    || cause instanceof OptimisticLockingFailureException || cause instanceof MongoException
-                    || cause instanceof org.apache.kafka.common.errors.RetriableException) {
-                return true;
-            }
-        }
-        return false;
+    /** Seen by the error handler, the listener containers (applied records, revoked partitions), metrics and readiness. */
+    @Bean
+    ConsumerRetries consumerRetries(Clock clock, MessagingProperties properties, MeterRegistry meters) {
+        return new ConsumerRetries(clock, properties.consumer().stuckAfter(), meters);
     }
 
-    private static BackOff untilItWorks() {
-        var backOff = new ExponentialBackOff(500, 2.0);
-        backOff.setMaxInterval(30_000);
+    private static BackOff untilItWorks(MessagingProperties.Consumer consumer) {
+        var backOff = new ExponentialBackOff(consumer.backoff().toMillis(), 2.0);
+        backOff.setMaxInterval(consumer.maxBackoff().toMillis());
         return backOff; // no maximum elapsed time: the partition waits for the store to return
     }
 

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param partitions partitions of each knotless topic (and its dead-letter topic)
  * @param replicationFactor 1 for the embedded broker and compose; 3 in a real cluster
  * @param outbox the relay that moves staged events from MongoDB to Kafka
- * @param consumer how often a failing message is retried before it is dead-lettered
+ * @param consumer how a failing message is retried (see {@link FailureClassifier})
  */
 @ConfigurationProperties("knotless.messaging")
 public record MessagingProperties(
@@ -46,9 +46,16 @@ public record MessagingProperties(
     }
 
     /**
-     * @param attempts deliveries of one message before it goes to the dead-letter topic
-     * @param backoff pause between two attempts
+     * A message that fails for a transient reason is retried until it works, holding its partition;
+     * one that fails by its own fault is dead-lettered at once.
+     *
+     * @param backoff the first pause before a transient failure is retried; it doubles
+     * @param maxBackoff the longest pause between two retries
+     * @param stuckAfter how long a partition may be retried before readiness goes down
      */
-    public record Consumer(@DefaultValue("3") int attempts, @DefaultValue("500ms") Duration backoff) {
+    public record Consumer(
+            @DefaultValue("500ms") Duration backoff,
+            @DefaultValue("30s") Duration maxBackoff,
+            @DefaultValue("1m") Duration stuckAfter) {
     }
 }

@@ -9,14 +9,13 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import de.bwaldvogel.mongo.MongoServer;
 import dev.knotless.embeddedstore.KeyedH2Backend;
+import dev.knotless.platform.MovableTestClock;
 import dev.knotless.platform.security.Role;
 import dev.knotless.platform.security.StaffMember;
 import dev.knotless.platform.web.ProblemException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -36,7 +35,7 @@ class AuditStoreTest {
     private final MongoServer server = new MongoServer(new KeyedH2Backend());
     private final MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort());
     private final MongoTemplate mongo = new MongoTemplate(client, "audit-test");
-    private final MutableTestClock clock = new MutableTestClock(Instant.parse("2026-11-20T15:59:00Z"));
+    private final MovableTestClock clock = new MovableTestClock(Instant.parse("2026-11-20T15:59:00Z"));
     private final AuditStore store = new AuditStore(mongo, clock, Period.ofYears(6), "test-service");
 
     @AfterEach
@@ -180,33 +179,5 @@ class AuditStoreTest {
         context.patientId = patientId;
         context.ownerClinic = "clinic-a";
         return context;
-    }
-
-    /** test-support depends on this module, so its MutableClock is out of reach here. */
-    static final class MutableTestClock extends Clock {
-        private Instant now;
-
-        MutableTestClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

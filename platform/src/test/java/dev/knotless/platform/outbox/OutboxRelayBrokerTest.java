@@ -89,7 +89,7 @@ class OutboxRelayBrokerTest {
         var properties = new MessagingProperties(PARTITIONS, (short) 1,
                 new MessagingProperties.Outbox(List.of(COLLECTION), batchSize, safetyNetInterval, Duration.ofMillis(100),
                         Duration.ofMillis(400), Duration.ofSeconds(5)),
-                new MessagingProperties.Consumer(3, Duration.ofMillis(10)));
+                new MessagingProperties.Consumer(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMinutes(1)));
         relay = new OutboxRelay(store.mongo, new KafkaTemplate<>(factory), properties, meters, Clock.systemUTC());
         store.listenWith(relay);
         return relay;

@@ -53,7 +53,7 @@ class OutboxRelayTest {
         });
         var properties = new MessagingProperties(3, (short) 1,
                 new MessagingProperties.Outbox(List.of(COLLECTION), batchSize, Duration.ofHours(1), backoff, backoff, Duration.ofSeconds(1)),
-                new MessagingProperties.Consumer(3, Duration.ofMillis(10)));
+                new MessagingProperties.Consumer(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMinutes(1)));
         relay = new OutboxRelay(store.mongo, kafka, properties, meters, clock);
         store.listenWith(relay);
         return relay;
