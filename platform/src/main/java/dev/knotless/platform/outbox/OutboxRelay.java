@@ -1,6 +1,9 @@
 package dev.knotless.platform.outbox;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCursor;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
@@ -28,6 +31,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +60,11 @@ import org.springframework.kafka.core.KafkaTemplate;
  *   <li>A document whose events were not all acknowledged stays queued, at the head, and the
  *       relay backs off exponentially up to {@code maxBackoff}; saves during a back-off queue their
  *       documents but do not cut it short (Kafka is most likely still down).</li>
+ *   <li>An event Kafka refuses for good (too large, a topic it may not write, an invalid record:
+ *       the same on every try) is set aside: copied to {@code outbox_refused} under its eventId
+ *       with the reason, then pulled like an acknowledged one, counted in
+ *       {@code knotless.outbox.refused} and logged without its contents. The events behind it go on;
+ *       an operator can send it again once the cause is fixed.</li>
  *   <li>The only scan, {@code {outbox.0: {$exists: true}}}, is the recovery pass at start and the
  *       safety net every {@code safetyNetInterval}: it finds what no save handed over (a crash, a
  *       lost wake-up, another instance's leftovers) and queues it for the same batch path.</li>
@@ -73,6 +87,9 @@ public class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
+    /** Where refused events are set aside, in each service's own database, under their eventId. */
+    public static final String REFUSED = "outbox_refused";
+
     /** A document known to hold staged events. */
     record Staged(String collection, Object id) {
     }
@@ -83,6 +100,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final Clock clock;
     private final Counter published;
     private final Counter failures;
+    private final MeterRegistry meters;
     private final Set<String> warnedCollections = ConcurrentHashMap.newKeySet();
 
     private final Object lock = new Object();
@@ -103,6 +121,7 @@ public class OutboxRelay implements SmartLifecycle {
         this.kafka = kafka;
         this.config = properties.outbox();
         this.clock = clock;
+        this.meters = meters;
         this.published = Counter.builder("knotless.outbox.published").description("events relayed to Kafka").register(meters);
         this.failures = Counter.builder("knotless.outbox.failures").description("relay passes that failed").register(meters);
         for (String collection : config.collections()) {
@@ -216,18 +235,42 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    /** One event on its way: its id, its staging time and the broker's answer to come (null: not sent). */
+    /** One event on its way: the outbox entry, the broker's answer to come (null: not sent), and how it ended. */
     private static final class Sent {
+        final Document message;
         final String eventId;
         final Instant stagedAt;
         final CompletableFuture<?> ack;
         boolean acknowledged;
+        /** Why Kafka refused it for good; null while it may still go out. */
+        Throwable refusal;
 
-        Sent(String eventId, Instant stagedAt, CompletableFuture<?> ack) {
-            this.eventId = eventId;
-            this.stagedAt = stagedAt;
+        Sent(Document message, CompletableFuture<?> ack) {
+            this.message = message;
+            this.eventId = message.getString("eventId");
+            this.stagedAt = stagedAt(message);
             this.ack = ack;
         }
+
+        /** Done with: acknowledged, or set aside. */
+        boolean settled() {
+            return acknowledged || refusal != null;
+        }
+    }
+
+    /**
+     * Kafka's reason when it refuses this record for good, whatever the state of the cluster
+     * (retrying it would fail the same way and hold up every event behind it); null otherwise.
+     */
+    static Throwable refusedForGood(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException
+                    || cause instanceof InvalidTopicException || cause instanceof TopicAuthorizationException
+                    || cause instanceof InvalidRecordException || cause instanceof SerializationException) {
+                return cause;
+            }
+        }
+        return null;
     }
 
     private int relay(Map<Staged, Instant> batch) {
@@ -243,18 +286,22 @@ public class OutboxRelay implements SmartLifecycle {
             for (Staged document : batch.keySet()) {
                 List<Sent> sends = new ArrayList<>();
                 for (Document message : outboxes.getOrDefault(document, List.of())) {
-                    CompletableFuture<?> ack;
-                    if (failure != null) {
-                        ack = null; // the producer refused one already (no metadata, buffer full): do not block on each
-                    } else {
+                    CompletableFuture<?> ack = null;
+                    Throwable refusal = null;
+                    // After a failure the producer would refuse the rest too (no metadata, buffer full): do not block on each.
+                    if (failure == null) {
                         try {
                             ack = kafka.send(message.getString("topic"), message.getString("key"), message.getString("envelope"));
                         } catch (RuntimeException e) {
-                            failure = e;
-                            ack = null;
+                            refusal = refusedForGood(e);
+                            if (refusal == null) {
+                                failure = e;
+                            }
                         }
                     }
-                    sends.add(new Sent(message.getString("eventId"), stagedAt(message), ack));
+                    Sent send = new Sent(message, ack);
+                    send.refusal = refusal;
+                    sends.add(send);
                 }
                 sent.put(document, sends);
             }
@@ -269,23 +316,31 @@ public class OutboxRelay implements SmartLifecycle {
                         send.ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                         send.acknowledged = true;
                     } catch (ExecutionException e) {
-                        failure = failure != null ? failure : e.getCause();
+                        send.refusal = refusedForGood(e.getCause());
+                        if (send.refusal == null) {
+                            failure = failure != null ? failure : e.getCause();
+                        }
                     } catch (TimeoutException e) {
                         failure = failure != null ? failure : e;
                     }
                 }
             }
 
-            // One bulk write per collection pulls what each document had acknowledged, by eventId
-            // and not by position: the aggregate may have staged more meanwhile.
+            // One bulk write per collection pulls what each document had acknowledged or set aside, by
+            // eventId and not by position: the aggregate may have staged more meanwhile.
             Map<String, List<UpdateOneModel<Document>>> pulls = new LinkedHashMap<>();
             Map<String, List<Staged>> pulled = new LinkedHashMap<>();
             Map<Staged, Integer> acknowledgedPrefix = new HashMap<>();
+            List<Document> setAside = new ArrayList<>();
             for (var entry : sent.entrySet()) {
                 Staged document = entry.getKey();
                 List<Sent> sends = entry.getValue();
                 int prefix = 0;
-                while (prefix < sends.size() && sends.get(prefix).acknowledged) {
+                while (prefix < sends.size() && sends.get(prefix).settled()) {
+                    Sent send = sends.get(prefix);
+                    if (!send.acknowledged) {
+                        setAside.add(refusedRecord(document, send));
+                    }
                     prefix++;
                 }
                 if (prefix > 0) {
@@ -303,17 +358,27 @@ public class OutboxRelay implements SmartLifecycle {
                     unfinished.remove(document); // nothing was staged any more
                 }
             }
+            // Set aside before the pull: a crash in between leaves the event staged, to be refused and set aside again.
+            setAside(setAside);
             int count = 0;
             for (var entry : pulls.entrySet()) {
                 mongo.getCollection(entry.getKey()).bulkWrite(entry.getValue(), new BulkWriteOptions().ordered(false));
                 for (Staged document : pulled.get(entry.getKey())) {
                     int prefix = acknowledgedPrefix.get(document);
-                    published.increment(prefix);
-                    count += prefix;
+                    int acknowledged = (int) sent.get(document).subList(0, prefix).stream().filter(send -> send.acknowledged).count();
+                    published.increment(acknowledged);
+                    count += acknowledged;
                     if (prefix == sent.get(document).size()) {
                         unfinished.remove(document);
                     }
                 }
+            }
+            for (Document refused : setAside) {
+                meters.counter("knotless.outbox.refused", "collection", refused.getString("collection")).increment();
+                // Ids, topic and the broker's reason: never the event's contents.
+                log.warn("Kafka refused event {} of {} {} for {} for good ({}); set aside in {}", refused.getString("_id"),
+                        refused.getString("collection"), refused.get("documentId"), refused.getString("topic"),
+                        refused.getString("reason"), REFUSED);
             }
             if (failure != null) {
                 throw new OutboxRelayException("Kafka did not acknowledge every event of the batch", failure);
@@ -324,6 +389,33 @@ public class OutboxRelay implements SmartLifecycle {
             throw new OutboxRelayException("interrupted while relaying", e);
         } finally {
             requeueFirst(unfinished);
+        }
+    }
+
+    private Document refusedRecord(Staged document, Sent send) {
+        return new Document("_id", send.eventId)
+                .append("collection", document.collection())
+                .append("documentId", document.id())
+                .append("topic", send.message.getString("topic"))
+                .append("key", send.message.getString("key"))
+                .append("envelope", send.message.getString("envelope"))
+                .append("stagedAt", send.message.get("stagedAt"))
+                .append("reason", send.refusal.getClass().getSimpleName() + ": " + send.refusal.getMessage())
+                .append("refusedAt", Date.from(clock.instant()));
+    }
+
+    /** Inserts the refused events by eventId; one already there (an earlier pass that died before its pull) stays as it was. */
+    private void setAside(List<Document> refused) {
+        if (refused.isEmpty()) {
+            return;
+        }
+        try {
+            mongo.getCollection(REFUSED).insertMany(refused, new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            if (e.getWriteConcernError() != null || e.getWriteErrors().stream()
+                    .anyMatch(error -> ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY)) {
+                throw e;
+            }
         }
     }
 

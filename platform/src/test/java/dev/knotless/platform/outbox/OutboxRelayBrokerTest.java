@@ -161,6 +161,33 @@ class OutboxRelayBrokerTest {
     }
 
     @Test
+    void anEventKafkaRefusesForGoodIsSetAsideAndTheEventsBehindItGoOn() {
+        relay().start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !store.scans().isEmpty());
+        var refusedOne = Aggregate.withEvents(topic, STAGED, 3);
+        // Larger than the producer's max.request.size (1 MB): Kafka refuses it on every try.
+        OutboxMessage tooLarge = refusedOne.outbox.get(1);
+        refusedOne.outbox.set(1, new OutboxMessage(tooLarge.eventId(), topic, refusedOne.id, "x".repeat(1_100_000), tooLarge.stagedAt()));
+        var behind = Aggregate.withEvents(topic, STAGED, 1);
+        store.mongo.insert(refusedOne, COLLECTION);
+        store.mongo.insert(behind, COLLECTION);
+
+        var records = consume(broker.getBrokersAsString(), 3);
+
+        assertThat(records).extracting(ConsumerRecord::value).containsExactlyInAnyOrder(
+                refusedOne.envelopes().get(0), refusedOne.envelopes().get(2), behind.envelopes().get(0));
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.outboxOf(refusedOne.id).isEmpty() && store.outboxOf(behind.id).isEmpty());
+        org.bson.Document setAside = store.mongo.findById(tooLarge.eventId(), org.bson.Document.class, OutboxRelay.REFUSED);
+        assertThat(setAside).as("set aside with what it takes to send it again").isNotNull();
+        assertThat(setAside.getString("reason")).startsWith("RecordTooLargeException");
+        assertThat(setAside.getString("envelope")).hasSize(1_100_000);
+        assertThat(setAside.getString("topic")).isEqualTo(topic);
+        assertThat(setAside.get("documentId")).isEqualTo(refusedOne.id);
+        assertThat(meters.counter("knotless.outbox.refused", "collection", COLLECTION).count()).isEqualTo(1);
+        assertThat(meters.counter("knotless.outbox.failures").count()).as("no failed pass, no back-off").isZero();
+    }
+
+    @Test
     void morePendingDocumentsThanOneBatchAreAllPublishedBatchByBatch() {
         broker.addTopics(new NewTopic(topic, PARTITIONS, (short) 1));
         relay(broker.getBrokersAsString(), 5, Duration.ofHours(1));
