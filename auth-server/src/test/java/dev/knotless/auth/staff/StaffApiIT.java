@@ -149,6 +149,11 @@ class StaffApiIT {
         assertThat(weakReset.body()).contains("\"field\":\"password\"");
         assertThat(post("/api/staff/therapist-a/password", adminA, "{\"pasword\":\"" + PASSWORD + "\"}").body()).contains("\"field\":\"pasword\"");
 
+        HttpResponse<String> wrongMethod = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/staff")).header("Authorization", "Bearer " + adminA)
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(wrongMethod.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+
         assertThat(accounts.find("therapist-weak")).as("nothing written").isEmpty();
         assertThat(token("therapist-a", DEMO_PASSWORD)).as("the password unchanged").isNotBlank();
     }
