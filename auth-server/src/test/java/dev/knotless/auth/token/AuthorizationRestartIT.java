@@ -67,6 +67,13 @@ class AuthorizationRestartIT {
             assertThat(userInfo.statusCode()).as("an access token issued before the restart: " + userInfo.body()).isEqualTo(200);
             assertThat(userInfo.body()).contains("\"sub\":\"therapist-b\"");
 
+            HttpResponse<String> signedOut = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base(second)
+                    + "/connect/logout?id_token_hint=" + stillInUse.get("id_token") + "&client_id=" + GatewaySignIn.CLIENT_ID
+                    + "&post_logout_redirect_uri=http://localhost:8080/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(signedOut.statusCode()).as("the gateway's sign-out with an ID token from before the restart: " + signedOut.body())
+                    .isEqualTo(302);
+            assertThat(signedOut.headers().firstValue("Location")).hasValue("http://localhost:8080/");
+
             HttpResponse<String> exchanged = gateway.exchange(codeNotYetExchanged);
             assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
             assertThat(jwks.decode((String) GatewaySignIn.json(exchanged).get("access_token")).getSubject()).isEqualTo("admin-a");
