@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param accessTokenTtl how long an access token is valid
  * @param clients        the two registered clients
  * @param demoAccounts   the four demo accounts of {@code ./knotless up}
+ * @param bootstrap      the first account of an installation without demo accounts
  */
 @ConfigurationProperties("knotless.auth")
 public record AuthProperties(
@@ -22,7 +23,8 @@ public record AuthProperties(
         Path keysDir,
         @DefaultValue("15m") Duration accessTokenTtl,
         @DefaultValue Clients clients,
-        @DefaultValue DemoAccounts demoAccounts) {
+        @DefaultValue DemoAccounts demoAccounts,
+        @DefaultValue Bootstrap bootstrap) {
 
     /**
      * @param gateway the confidential client the gateway signs browsers in with
@@ -58,5 +60,20 @@ public record AuthProperties(
      * @param resetPasswords set the existing demo accounts' password again (a lost generated one), and unlock them
      */
     public record DemoAccounts(@DefaultValue("false") boolean enabled, String password, @DefaultValue("false") boolean resetPasswords) {
+    }
+
+    /**
+     * The first account, created once per database ({@code KNOTLESS_AUTH_BOOTSTRAP_*}).
+     *
+     * @param username blank: no bootstrap
+     * @param role     {@code CLINIC_ADMIN} (who then creates the clinic's staff) or {@code OPERATOR}
+     * @param clinicId the clinic of a clinic admin
+     * @param password from the environment only; never logged; remove it once the account exists
+     */
+    public record Bootstrap(String username, @DefaultValue("CLINIC_ADMIN") String role, String clinicId, String password) {
+
+        public boolean requested() {
+            return username != null && !username.isBlank();
+        }
     }
 }

@@ -26,6 +26,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,12 +60,13 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "knotless.auth.demo-accounts.enabled=true",
         "knotless.auth.demo-accounts.password=" + AuthServerIT.DEMO_PASSWORD,
-        "knotless.auth.clients.gateway.secret=test-gateway-secret",
+        "knotless.auth.clients.gateway.secret=" + AuthServerIT.GATEWAY_SECRET,
         "knotless.auth.sign-in-rate-limit.requests=1000"}) // many sign-ins from one address here; the limit: SignInRateLimitIT
 class AuthServerIT {
 
     static final String DEMO_PASSWORD = "demo-password-for-tests";
     static final String DATABASE = "knotless-auth";
+    static final String GATEWAY_SECRET = "test-gateway-secret";
     static final MutableClock CLOCK = MutableClock.startingAt("2026-11-19T09:00:00Z");
 
     @TestConfiguration
@@ -84,6 +93,9 @@ class AuthServerIT {
 
     @Autowired
     MongoTemplate mongo;
+
+    @Autowired
+    OAuth2AuthorizationService authorizations;
 
     @Autowired
     List<ApplicationRunner> runners;
@@ -227,7 +239,54 @@ class AuthServerIT {
 
         System.out.printf("Documents examined in %s by one sign-in and token: %d with a few accounts, %d with 500 more%n", DATABASE, few, many);
         assertThat(many).isEqualTo(few);
-        assertThat(few).isBetween(1L, 6L);
+        // the account at sign-in and at each token's issue, the authorization saved, found by its code and saved again, all by key
+        assertThat(few).isBetween(1L, 12L);
+    }
+
+    @Test
+    void refreshingReadsAsManyDocumentsWithHundredsOfAuthorizationsAsWithAFew() throws Exception {
+        GatewaySignIn gateway = new GatewaySignIn(base(), GATEWAY_SECRET);
+        Map<String, Object> tokens = gateway.tokens("therapist-a", DEMO_PASSWORD);
+        String[] refreshToken = {(String) tokens.get("refresh_token")};
+        Runnable refresh = () -> {
+            try {
+                HttpResponse<String> refreshed = gateway.refresh(refreshToken[0]);
+                assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+                refreshToken[0] = (String) GatewaySignIn.json(refreshed).get("refresh_token");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        refresh.run(); // warm: the first refresh is measured like every later one
+        long few = DocumentReads.during(DATABASE, refresh);
+        long stored = mongo.getCollection("oauth2_authorizations").countDocuments();
+        OAuth2Authorization template = authorizations.findByToken(refreshToken[0], OAuth2TokenType.REFRESH_TOKEN);
+        for (int i = 0; i < 500; i++) {
+            authorizations.save(seeded(template, i));
+        }
+        long many = DocumentReads.during(DATABASE, refresh);
+
+        System.out.printf("Documents examined in %s by one refresh: %d with %d authorizations stored, %d with 500 more%n", DATABASE, few,
+                stored, many);
+        Document signedIn = mongo.getCollection("oauth2_authorizations").find(new Document("principalName", "therapist-a")).first();
+        System.out.printf("One sign-in's authorization document: %d characters of JSON%n", signedIn.toJson().length());
+        assertThat(many).isEqualTo(few);
+        assertThat(few).isBetween(1L, 12L);
+    }
+
+    /** Another sign-in's authorization: the template's client, principal and attributes with tokens of its own. */
+    private static OAuth2Authorization seeded(OAuth2Authorization template, int i) {
+        Instant now = Instant.now();
+        String suffix = i + "-" + UUID.randomUUID();
+        OidcIdToken idToken = template.getToken(OidcIdToken.class).getToken();
+        return OAuth2Authorization.from(template).id(UUID.randomUUID().toString())
+                .token(new OAuth2AuthorizationCode("seeded-code-" + suffix, now, now.plus(Duration.ofMinutes(5))))
+                .accessToken(new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "seeded-access-" + suffix, now,
+                        now.plus(Duration.ofMinutes(15)), template.getAccessToken().getToken().getScopes()))
+                .refreshToken(new OAuth2RefreshToken("seeded-refresh-" + suffix, now, now.plus(Duration.ofHours(8))))
+                .token(new OidcIdToken("seeded-id-" + suffix, now, now.plus(Duration.ofMinutes(30)), idToken.getClaims()),
+                        metadata -> metadata.put(OAuth2Authorization.Token.CLAIMS_METADATA_NAME, idToken.getClaims()))
+                .build();
     }
 
     private void signInAsTherapistB() {

@@ -29,17 +29,22 @@ public final class StaffAccount {
     private String passwordHash;
     private int failedSignIns;
     private Instant lockedUntil;
+    private boolean disabled;
+    private Instant signedOutBefore;
     @Version
     private Long version;
 
     @PersistenceCreator
-    StaffAccount(String username, String clinicId, Role role, String passwordHash, int failedSignIns, Instant lockedUntil, Long version) {
+    StaffAccount(String username, String clinicId, Role role, String passwordHash, int failedSignIns, Instant lockedUntil, boolean disabled,
+            Instant signedOutBefore, Long version) {
         this.username = username;
         this.clinicId = clinicId;
         this.role = role;
         this.passwordHash = passwordHash;
         this.failedSignIns = failedSignIns;
         this.lockedUntil = lockedUntil;
+        this.disabled = disabled;
+        this.signedOutBefore = signedOutBefore;
         this.version = version;
     }
 
@@ -49,7 +54,7 @@ public final class StaffAccount {
      * @throws IllegalArgumentException for a blank username, an operator with a clinic or a clinic role without one
      */
     public static StaffAccount create(String username, String clinicId, Role role, String passwordHash) {
-        if (username == null || !username.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+        if (!PasswordRule.isUsername(username)) {
             throw new IllegalArgumentException("A username is 1 to 64 lower-case letters, digits, '.', '_' or '-'");
         }
         Objects.requireNonNull(role, "role");
@@ -61,7 +66,7 @@ public final class StaffAccount {
         if (role != Role.OPERATOR && !hasClinic) {
             throw new IllegalArgumentException("A " + role + " belongs to a clinic");
         }
-        return new StaffAccount(username, hasClinic ? clinicId : null, role, passwordHash, 0, null, null);
+        return new StaffAccount(username, hasClinic ? clinicId : null, role, passwordHash, 0, null, false, null, null);
     }
 
     /** True while a lock from too many failures lasts. */
@@ -97,6 +102,42 @@ public final class StaffAccount {
         this.passwordHash = Objects.requireNonNull(passwordHash, "passwordHash");
     }
 
+    /**
+     * A password set by an admin: the new hash, the lock lifted, and every sign-in before now
+     * ended (its tokens are not renewed, see {@link #signedInBefore(Instant)}).
+     */
+    public void resetPassword(String passwordHash, Clock clock) {
+        changePasswordHash(passwordHash);
+        signInSucceeded();
+        signedOutBefore = clock.instant();
+    }
+
+    /** No sign-in from now on, and no token renewed for an earlier one. */
+    public void disable(Clock clock) {
+        disabled = true;
+        signedOutBefore = clock.instant();
+    }
+
+    public void enable() {
+        disabled = false;
+    }
+
+    /** Lifts a lock from failed sign-ins (the count starts again). */
+    public boolean unlock() {
+        return signInSucceeded();
+    }
+
+    public boolean isDisabled() {
+        return disabled;
+    }
+
+    /**
+     * Whether a sign-in at {@code signedInAt} was ended by a later disable or password reset; one at
+     * the same instant counts as before (the safe side).
+     */
+    public boolean signedInBefore(Instant signedInAt) {
+        return signedOutBefore != null && (signedInAt == null || !signedInAt.isAfter(signedOutBefore));
+    }
     public String username() {
         return username;
     }

@@ -61,6 +61,8 @@ class DemoAccounts implements ApplicationRunner {
         }
         List<Demo> missing = ACCOUNTS.stream().filter(demo -> !accounts.exists(demo.username())).toList();
         List<Demo> present = ACCOUNTS.stream().filter(demo -> !missing.contains(demo)).toList();
+        // on their clinic's roster (accounts made before rosters existed); idempotent, the accounts untouched
+        present.stream().filter(demo -> demo.clinicId() != null).forEach(demo -> accounts.enrol(demo.clinicId(), demo.username()));
         List<Demo> reset = settings.resetPasswords() ? present : List.of();
         if (missing.isEmpty() && reset.isEmpty()) {
             log.info("Demo accounts present: {} (passwords unchanged)", ACCOUNTS.stream().map(Demo::username).toList());

@@ -21,8 +21,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The sign-in form's check: one lookup of the account by username, the password against its hash,
- * and the lockout rule of {@link StaffAccount}. An unknown username and a locked account cost a
- * hash comparison too, so that the time taken does not tell them apart from a wrong password.
+ * and the lockout rule of {@link StaffAccount}. An unknown username, a disabled and a locked account
+ * cost a hash comparison too, so that the time taken does not tell them apart from a wrong password.
  */
 @Component
 class StaffAuthenticationProvider implements AuthenticationProvider {
@@ -51,6 +51,11 @@ class StaffAuthenticationProvider implements AuthenticationProvider {
             throw new BadCredentialsException("Bad credentials");
         }
         StaffAccount account = found.get();
+        if (account.isDisabled()) {
+            passwordEncoder.matches(password, unusedHash);
+            log.info("Sign-in refused for {}: the account is disabled", account.username());
+            throw new BadCredentialsException("Bad credentials");
+        }
         if (account.isLocked(clock)) {
             passwordEncoder.matches(password, unusedHash);
             log.info("Sign-in refused for {}: the account is locked", account.username());

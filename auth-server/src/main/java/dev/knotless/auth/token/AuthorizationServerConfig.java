@@ -14,6 +14,8 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import java.time.Clock;
 import java.util.Set;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.data.mongodb.core.MongoTemplate;
 
 /** The OAuth2 and OpenID Connect endpoints; a browser that is not signed in is sent to the sign-in form. */
 @Configuration(proxyBeanMethods = false)
@@ -36,10 +38,16 @@ class AuthorizationServerConfig {
                 .build();
     }
 
-    /** The sign-ins under way and the tokens issued, in memory, forgotten when expired (a restart forgets them all). */
+    /**
+     * The sign-ins under way and the tokens issued, in the auth-server's database: a restart keeps
+     * them. No consent service of our own: neither client asks for consent, so Spring's in-memory
+     * one holds nothing.
+     */
     @Bean
-    OAuth2AuthorizationService authorizationService(Clock clock) {
-        return new ExpiringAuthorizations(clock);
+    OAuth2AuthorizationService authorizationService(MongoTemplate mongo, RegisteredClientRepository clients, Clock clock) {
+        MongoAuthorizations authorizations = new MongoAuthorizations(mongo, clients, clock);
+        authorizations.createIndexes();
+        return authorizations;
     }
 
     /** The issuer from {@code knotless.auth.issuer}; blank: each request's own base URL (tests on a random port). */

@@ -79,4 +79,45 @@ class StaffAccountTest {
     void itsTextNeverShowsTheHash() {
         assertThat(account.toString()).doesNotContain("unused").contains("therapist-x");
     }
+
+    @Test
+    void disablingOrAPasswordResetEndsTheSignInsBeforeItNotTheOnesAfter() {
+        var signedIn = clock.instant();
+        assertThat(account.signedInBefore(signedIn)).as("nothing ended yet").isFalse();
+
+        clock.advance(Duration.ofMinutes(5));
+        account.disable(clock);
+        assertThat(account.isDisabled()).isTrue();
+        assertThat(account.signedInBefore(signedIn)).isTrue();
+        assertThat(account.signedInBefore(clock.instant())).as("the same instant counts as before").isTrue();
+        account.enable();
+        assertThat(account.isDisabled()).isFalse();
+        assertThat(account.signedInBefore(signedIn)).as("enabling again does not revive old sign-ins").isTrue();
+        assertThat(account.signedInBefore(clock.instant().plusSeconds(1))).isFalse();
+        assertThat(account.signedInBefore(null)).as("a sign-in of unknown time").isTrue();
+    }
+
+    @Test
+    void aPasswordResetUnlocksAndReplacesTheHash() {
+        for (int i = 0; i < StaffAccount.MAX_FAILURES; i++) {
+            account.signInFailed(clock);
+        }
+        assertThat(account.isLocked(clock)).isTrue();
+
+        account.resetPassword("{noop}new", clock);
+
+        assertThat(account.isLocked(clock)).isFalse();
+        assertThat(account.passwordHash()).isEqualTo("{noop}new");
+        assertThat(account.signedInBefore(clock.instant())).isTrue();
+    }
+
+    @Test
+    void unlockLiftsTheLock() {
+        for (int i = 0; i < StaffAccount.MAX_FAILURES; i++) {
+            account.signInFailed(clock);
+        }
+        assertThat(account.unlock()).isTrue();
+        assertThat(account.isLocked(clock)).isFalse();
+        assertThat(account.failedSignIns()).isZero();
+    }
 }
