@@ -14,13 +14,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param session   browser sessions
  * @param cors      cross-origin callers
  * @param rateLimit limits per client address
+ * @param audit     the audit query across the services
  */
 @ConfigurationProperties("knotless.gateway")
 public record GatewaySettings(
         @DefaultValue Auth auth,
         @DefaultValue Session session,
         @DefaultValue Cors cors,
-        @DefaultValue RateLimit rateLimit) {
+        @DefaultValue RateLimit rateLimit,
+        @DefaultValue Audit audit) {
 
     /**
      * @param issuer       the auth-server's address as browsers reach it, also the {@code iss} of its tokens
@@ -72,6 +74,20 @@ public record GatewaySettings(
         public Limit {
             if (requests < 1 || per.isNegative() || per.isZero() || maxAddresses < 1) {
                 throw new IllegalArgumentException("A rate limit needs requests >= 1, a positive period and maxAddresses >= 1");
+            }
+        }
+    }
+
+    /**
+     * @param maxPagesPerService how many pages of one service a merged audit page may read; a
+     *                           service with long stretches of nothing in the range ends the page
+     *                           early (fewer records, a {@code next}) rather than holding it
+     */
+    public record Audit(@DefaultValue("8") int maxPagesPerService) {
+
+        public Audit {
+            if (maxPagesPerService < 1) {
+                throw new IllegalArgumentException("knotless.gateway.audit.max-pages-per-service must be at least 1");
             }
         }
     }

@@ -70,8 +70,15 @@ final class Browser {
                 .header("Accept", "text/html").POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** A request that gets no answer fails the test after 30 s, naming it, rather than hanging the build. */
     HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpRequest bounded = request.timeout().isPresent() ? request
+                : HttpRequest.newBuilder(request, (name, value) -> true).timeout(Duration.ofSeconds(30)).build();
+        try {
+            return http.send(bounded, HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new java.net.http.HttpTimeoutException("No answer in 30 s to " + request.method() + " " + request.uri());
+        }
     }
 
     Optional<String> cookie(String name) {

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,6 +150,25 @@ class GatewaySecurityIT {
         HttpResponse<String> again = browser.send(api("GET", "/api/patients/p-2").build());
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(intake.received().getLast().authorization()).isEqualTo(received.authorization());
+    }
+
+    @Test
+    void aSignedInBrowsersAuditQueryAsksEachServiceWithItsAccessToken() throws Exception {
+        Browser browser = signedIn("admin-a");
+        Stream.of(intake, session, outcomes).forEach(StubService::forget);
+
+        HttpResponse<String> response = browser.send(api("GET", "/api/clinics/clinic-a/audit").build());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).path("records")).hasSize(3);
+        for (StubService service : List.of(intake, session, outcomes)) {
+            StubService.Received received = service.received().getLast();
+            assertThat(received.pathAndQuery()).startsWith("/api/clinics/clinic-a/audit?");
+            assertThat(received.cookie()).isNull();
+            Jwt token = NimbusJwtDecoder.withJwkSetUri(AuthServerProcess.get().jwksUri()).build().decode(received.authorization().substring(7));
+            assertThat(token.getSubject()).isEqualTo("admin-a");
+            assertThat(token.getClaimAsString("role")).isEqualTo("CLINIC_ADMIN");
+        }
     }
 
     @Test

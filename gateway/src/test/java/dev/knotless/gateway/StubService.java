@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
  * records what reached it and answers with a JSON echo, so a test sees which service got a
  * request and whether path, query, body and headers arrived intact. Paths ending in
  * {@code /slow} answer after 3 s; {@code /api/patients/unknown} answers with the service's own
- * 404 problem detail; {@code /api/patients/cacheable} says its answer may be cached for an hour.
+ * 404 problem detail; {@code /api/patients/cacheable} says its answer may be cached for an hour;
+ * {@code /api/clinics/{clinicId}/audit} answers an audit page of one record of this service.
  */
 final class StubService implements AutoCloseable {
 
@@ -73,6 +74,11 @@ final class StubService implements AutoCloseable {
             if (pathAndQuery.equals("/api/patients/unknown")) {
                 reply(exchange, 404, "application/problem+json",
                         "{\"type\":\"/problems/patient-not-found\",\"title\":\"Patient not found\",\"status\":404}");
+                return;
+            }
+            if (exchange.getRequestURI().getRawPath().matches("/api/clinics/[^/]+/audit")) {
+                reply(exchange, 200, "application/json", "{\"clinicId\":\"clinic-a\",\"records\":[{\"requestId\":\"" + name
+                        + "-1\",\"at\":\"2026-12-01T10:00:00Z\",\"service\":\"" + name + "-service\"}],\"next\":null}");
                 return;
             }
             reply(exchange, "POST".equals(request.method()) ? 201 : 200, "application/json",

@@ -45,7 +45,8 @@ class UpstreamUnavailableIT {
             "POST, /api/patients, intake-service",
             "GET, /api/patients/p-1/sessions, session-service",
             "GET, /api/patients/p-1/timeline, outcomes-service",
-            "POST, /api/surveys/t0k3n, outcomes-service"})
+            "POST, /api/surveys/t0k3n, outcomes-service",
+            "GET, /api/clinics/clinic-a/audit, intake-service"})
     void aServiceThatIsDownIsAServiceUnavailableProblemNamingIt(String method, String path, String service) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))

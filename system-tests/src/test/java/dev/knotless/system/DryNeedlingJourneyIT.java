@@ -10,10 +10,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,10 +25,13 @@ import tools.jackson.databind.JsonNode;
  * whole system as ./knotless up runs it: a real Kafka broker, the embedded store and the four
  * services as separate processes.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DryNeedlingJourneyIT {
 
     private static RunningSystem system;
     private static Http api;
+    /** Before the first request of the journeys: the audit test reads the clinic's trail from here. */
+    private static Instant journeysFrom;
     // The clinic of the demo account the journey signs in as (the token names it, not the request).
     private final String clinicId = "clinic-a";
 
@@ -32,6 +39,7 @@ class DryNeedlingJourneyIT {
     static void startTheWholeSystem() throws Exception {
         system = RunningSystem.start();
         api = new Http(system.gatewayUrl(), system.signIn("therapist-a"));
+        journeysFrom = Instant.now().minusSeconds(1);
     }
 
     @AfterAll
@@ -142,6 +150,52 @@ class DryNeedlingJourneyIT {
         assertThat(api.post("/api/patients", "{\"clinicId\": ").status()).isEqualTo(400);
         assertThat(api.get("/api/patients/" + UUID.randomUUID()).status()).isEqualTo(404);
         assertThat(api.get("/api/surveys/not-a-real-token").status()).isEqualTo(404);
+    }
+
+    /** Last (the other tests have no order): the journeys' requests are the trail it reads. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aClinicAdminReadsTheClinicsTrailAcrossTheServicesInOneCallAndPagesThroughItOnce() throws Exception {
+        Http admin = new Http(system.gatewayUrl(), system.signIn("admin-a"));
+        String window = "from=" + journeysFrom + "&to=" + Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+        Reply whole = admin.get("/api/clinics/" + clinicId + "/audit?" + window + "&limit=500");
+        assertThat(whole.status()).as(whole.body().toString()).isEqualTo(200);
+        assertThat(whole.header("Cache-Control")).isEqualTo("no-store");
+        List<String> all = new java.util.ArrayList<>();
+        for (Reply page = whole; ; page = admin.get("/api/clinics/" + clinicId + "/audit?limit=500&cursor=" + page.text("next"))) {
+            assertThat(page.status()).isEqualTo(200);
+            page.body().path("records").forEach(record -> all.add(record.path("service").asString() + " " + record.path("requestId").asString()));
+            if (page.body().path("next").isNull()) {
+                break;
+            }
+        }
+        assertThat(all.stream().map(record -> record.split(" ")[0]).collect(Collectors.toSet()))
+                .containsExactlyInAnyOrder("intake-service", "session-service", "outcomes-service");
+
+        long started = System.nanoTime();
+        List<String> paged = new java.util.ArrayList<>();
+        int pages = 0;
+        for (Reply page = admin.get("/api/clinics/" + clinicId + "/audit?" + window + "&limit=5"); ; pages++) {
+            assertThat(page.status()).as(page.body().toString()).isEqualTo(200);
+            List<JsonNode> records = StreamSupport.stream(page.body().path("records").spliterator(), false).toList();
+            assertThat(records).hasSizeLessThanOrEqualTo(5);
+            assertThat(records.stream().map(record -> Instant.parse(record.path("at").asString())).toList()).isSorted();
+            records.forEach(record -> paged.add(record.path("service").asString() + " " + record.path("requestId").asString()));
+            if (page.body().path("next").isNull()) {
+                break;
+            }
+            page = admin.get("/api/clinics/" + clinicId + "/audit?limit=5&cursor=" + page.text("next"));
+        }
+        System.out.printf("[measure] %d audit records of the journeys paged 5 at a time in %d pages, %d ms%n",
+                paged.size(), pages + 1, (System.nanoTime() - started) / 1_000_000);
+        // Each journey request went to one service under its own request id: every one exactly once.
+        assertThat(paged.stream().map(record -> record.split(" ")[1]).distinct().count()).isEqualTo(paged.size());
+        assertThat(paged).containsExactlyInAnyOrderElementsOf(all);
+
+        Reply therapist = api.get("/api/clinics/" + clinicId + "/audit");
+        assertThat(therapist.status()).isEqualTo(403);
+        assertThat(therapist.body().has("records")).isFalse();
     }
 
     private String registerPatient() {
