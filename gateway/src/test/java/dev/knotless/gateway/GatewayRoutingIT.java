@@ -37,6 +37,7 @@ class GatewayRoutingIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final StubService intake = new StubService("intake");
+    private static final StubService auth = new StubService("auth");
     private static final StubService session = new StubService("session");
     private static final StubService outcomes = new StubService("outcomes");
     private static String token;
@@ -54,6 +55,7 @@ class GatewayRoutingIT {
         registry.add("knotless.gateway.services.intake", intake::url);
         registry.add("knotless.gateway.services.session", session::url);
         registry.add("knotless.gateway.services.outcomes", outcomes::url);
+        registry.add("knotless.gateway.services.auth", auth::url);
         registry.add("knotless.gateway.auth.issuer", () -> AuthServerProcess.get().issuer());
         registry.add("knotless.gateway.auth.jwks-uri", () -> AuthServerProcess.get().jwksUri());
     }
@@ -67,12 +69,12 @@ class GatewayRoutingIT {
 
     @AfterAll
     static void stopStubs() {
-        Stream.of(intake, session, outcomes).forEach(StubService::close);
+        Stream.of(intake, session, outcomes, auth).forEach(StubService::close);
     }
 
     @BeforeEach
     void forgetEarlierRequests() {
-        Stream.of(intake, session, outcomes).forEach(StubService::forget);
+        Stream.of(intake, session, outcomes, auth).forEach(StubService::forget);
     }
 
     static Stream<Arguments> routes() {
@@ -93,7 +95,9 @@ class GatewayRoutingIT {
                 Arguments.of("GET", "/api/clinics/clinic-a/alerts?status=OPEN", "outcomes"),
                 Arguments.of("GET", "/api/clinics/clinic%20a/alerts?status=OPEN&since=2026-11-20T00%3A00%3A00Z&q=a+b", "outcomes"),
                 Arguments.of("GET", "/api/clinics/clinic-a/dashboard", "outcomes"),
-                Arguments.of("POST", "/api/alerts/a-1/acknowledge", "outcomes"));
+                Arguments.of("POST", "/api/alerts/a-1/acknowledge", "outcomes"),
+                Arguments.of("GET", "/api/staff", "auth"),
+                Arguments.of("POST", "/api/staff/therapist-c/unlock", "auth"));
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
@@ -110,7 +114,7 @@ class GatewayRoutingIT {
         assertThat(echo.path("method").asString()).isEqualTo(method);
         assertThat(echo.path("pathAndQuery").asString()).isEqualTo(pathAndQuery);
         assertThat(echo.path("body").asString()).isEqualTo(body);
-        assertThat(Stream.of(intake, session, outcomes).mapToInt(stub -> stub.received().size()).sum())
+        assertThat(Stream.of(intake, session, outcomes, auth).mapToInt(stub -> stub.received().size()).sum())
                 .as("exactly one service got the request").isEqualTo(1);
     }
 
@@ -121,7 +125,7 @@ class GatewayRoutingIT {
 
         assertProblem(response, 404, "/problems/not-found");
         assertThat(JSON.readTree(response.body()).path("instance").asString()).isEqualTo(path);
-        assertThat(Stream.of(intake, session, outcomes).allMatch(stub -> stub.received().isEmpty())).isTrue();
+        assertThat(Stream.of(intake, session, outcomes, auth).allMatch(stub -> stub.received().isEmpty())).isTrue();
     }
 
     @Test
@@ -212,7 +216,7 @@ class GatewayRoutingIT {
             assertProblem(throughTheApiPort, 404, "/problems/not-found");
             assertThat(throughTheApiPort.body()).doesNotContain("jvm_memory").doesNotContain("UP");
         }
-        assertThat(Stream.of(intake, session, outcomes).allMatch(stub -> stub.received().isEmpty())).isTrue();
+        assertThat(Stream.of(intake, session, outcomes, auth).allMatch(stub -> stub.received().isEmpty())).isTrue();
     }
 
     @Test

@@ -328,6 +328,7 @@ public final class KnotlessSystem implements AutoCloseable {
         env.put("INTAKE_SERVICE_URL", "http://" + services + ":" + ports.intake());
         env.put("SESSION_SERVICE_URL", "http://" + services + ":" + ports.session());
         env.put("OUTCOMES_SERVICE_URL", "http://" + services + ":" + ports.outcomes());
+        env.put("AUTH_SERVER_URL", "http://127.0.0.1:" + ports.auth());
         // Only the gateway and the auth-server face the network; the services and every
         // management port listen on the bind address (127.0.0.1 by default).
         if (Service.BEHIND_GATEWAY.contains(service)) {
