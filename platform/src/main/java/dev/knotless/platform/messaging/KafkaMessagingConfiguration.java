@@ -2,7 +2,10 @@ package dev.knotless.platform.messaging;
 
 import dev.knotless.events.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
@@ -33,13 +36,26 @@ public class KafkaMessagingConfiguration {
 
     @Bean
     KafkaAdmin.NewTopics knotlessTopics(MessagingProperties properties) {
-        return new KafkaAdmin.NewTopics(Topics.ALL.stream()
-                .flatMap(topic -> java.util.stream.Stream.of(topic, Topics.deadLetterOf(topic)))
-                .map(name -> TopicBuilder.name(name)
-                        .partitions(properties.partitions())
-                        .replicas(properties.replicationFactor())
-                        .build())
-                .toArray(NewTopic[]::new));
+        return new KafkaAdmin.NewTopics(topics(properties).toArray(NewTopic[]::new));
+    }
+
+    /** Each topic and its dead-letter topic, with the durability the properties ask for. */
+    static List<NewTopic> topics(MessagingProperties properties) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String topic : Topics.ALL) {
+            topics.add(topic(topic, properties).build());
+            topics.add(topic(Topics.deadLetterOf(topic), properties)
+                    .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(properties.deadLetterRetention().toMillis()))
+                    .build());
+        }
+        return topics;
+    }
+
+    private static TopicBuilder topic(String name, MessagingProperties properties) {
+        return TopicBuilder.name(name)
+                .partitions(properties.partitions())
+                .replicas(properties.replicationFactor())
+                .config(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(properties.minInsyncReplicas()));
     }
 
     @Bean

@@ -10,6 +10,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param partitions partitions of each knotless topic (and its dead-letter topic)
  * @param replicationFactor 1 for the embedded broker and compose; 3 in a real cluster
+ * @param minInsyncReplicas replicas that must have a record before {@code acks=all} acknowledges it:
+ *     1 with a single broker; 2 with a replication factor of 3, so that an acknowledged event
+ *     survives the loss of a broker
+ * @param deadLetterRetention how long a dead-letter topic keeps its messages (an operator's time to
+ *     look and replay), instead of the broker's default of 7 days
  * @param outbox the relay that moves staged events from MongoDB to Kafka
  * @param consumer how a failing message is retried (see {@link FailureClassifier})
  */
@@ -17,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record MessagingProperties(
         @DefaultValue("3") int partitions,
         @DefaultValue("1") short replicationFactor,
+        @DefaultValue("1") int minInsyncReplicas,
+        @DefaultValue("30d") Duration deadLetterRetention,
         @DefaultValue Outbox outbox,
         @DefaultValue Consumer consumer) {
 

@@ -86,7 +86,7 @@ class OutboxRelayBrokerTest {
         producer.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
         var factory = new DefaultKafkaProducerFactory<String, String>(producer);
         toClose.add(factory::destroy);
-        var properties = new MessagingProperties(PARTITIONS, (short) 1,
+        var properties = new MessagingProperties(PARTITIONS, (short) 1, 1, Duration.ofDays(30),
                 new MessagingProperties.Outbox(List.of(COLLECTION), batchSize, safetyNetInterval, Duration.ofMillis(100),
                         Duration.ofMillis(400), Duration.ofSeconds(5)),
                 new MessagingProperties.Consumer(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMinutes(1)));

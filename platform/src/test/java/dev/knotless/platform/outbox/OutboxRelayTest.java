@@ -51,7 +51,7 @@ class OutboxRelayTest {
             sendTimes.add(System.nanoTime());
             return broker.apply(call.getArgument(2));
         });
-        var properties = new MessagingProperties(3, (short) 1,
+        var properties = new MessagingProperties(3, (short) 1, 1, Duration.ofDays(30),
                 new MessagingProperties.Outbox(List.of(COLLECTION), batchSize, Duration.ofHours(1), backoff, backoff, Duration.ofSeconds(1)),
                 new MessagingProperties.Consumer(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMinutes(1)));
         relay = new OutboxRelay(store.mongo, kafka, properties, meters, clock);
