@@ -96,12 +96,8 @@ class IntakeServiceEmbeddedIT extends IntakeServiceContract {
         return reads;
     }
 
-    /** Counted until the request's audit outcome, written after the answer, is stored too. */
     private long reads(Runnable request) {
-        return DocumentReads.during(DATABASE, () -> {
-            request.run();
-            audit.flush();
-        });
+        return DocumentReads.duringRequests(DATABASE, audit, request);
     }
 
     record Seeded(UUID patientId, UUID intakeId) {

@@ -192,12 +192,7 @@ abstract class ReadModelDocumentCounts {
     private long min(IntFunction<Runnable> operation) {
         long min = Long.MAX_VALUE;
         for (int i = 0; i < RUNS; i++) {
-            Runnable run = operation.apply(i);
-            // Counted until a request's audit outcome, written after the answer, is stored too.
-            min = Math.min(min, DocumentReads.during(DATABASE, () -> {
-                run.run();
-                audit.flush();
-            }));
+            min = Math.min(min, DocumentReads.duringRequests(DATABASE, audit, operation.apply(i)));
         }
         return min;
     }

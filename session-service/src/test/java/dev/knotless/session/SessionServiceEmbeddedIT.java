@@ -234,12 +234,8 @@ class SessionServiceEmbeddedIT extends SessionServiceContract {
         ReadModelAccess.apply(patients, event);
     }
 
-    /** Counted until the request's audit outcome, written after the answer, is stored too. */
     private long reads(Runnable operation) {
-        return DocumentReads.during(DATABASE, () -> {
-            operation.run();
-            audit.flush();
-        });
+        return DocumentReads.duringRequests(DATABASE, audit, operation);
     }
 
     record Seeded(UUID patientId, UUID sessionId) {

@@ -1,5 +1,7 @@
 package dev.knotless.testsupport;
 
+import dev.knotless.platform.audit.AuditStore;
+
 /**
  * The number of documents the embedded store has read, per database: a lookup by a unique key
  * counts the documents it finds, a query no unique index can serve counts every document of its
@@ -19,6 +21,17 @@ public final class DocumentReads {
     /** Documents examined in {@code database} since the test JVM started the store. */
     public static long examined(String database) {
         return EmbeddedInfrastructure.documentsExamined(database);
+    }
+
+    /**
+     * As {@link #during}, counted until the audit records of the requests {@code operation} made are
+     * stored too: the audit trail writes a request's outcome after the answer, with a later batch.
+     */
+    public static long duringRequests(String database, AuditStore audit, Runnable operation) {
+        return during(database, () -> {
+            operation.run();
+            audit.flush();
+        });
     }
 
     /** Documents examined in {@code database} while {@code operation} ran (its own reads and any concurrent ones). */

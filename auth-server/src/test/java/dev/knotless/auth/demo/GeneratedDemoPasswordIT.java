@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.knotless.auth.AuthProperties;
 import dev.knotless.auth.account.StaffAccounts;
 import dev.knotless.launcher.AuthorizationCodeFlow;
-import dev.knotless.testsupport.EmbeddedInfrastructure;
+import dev.knotless.auth.AuthServerTestStore;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.bson.Document;
@@ -30,10 +28,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class GeneratedDemoPasswordIT {
 
     @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
-        var keys = Files.createTempDirectory("knotless-auth-keys");
-        registry.add("spring.mongodb.uri", () -> EmbeddedInfrastructure.mongoUri("knotless-auth-generated-demo"));
-        registry.add("knotless.auth.keys-dir", keys::toString);
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        AuthServerTestStore.register(registry, "knotless-auth-generated-demo");
     }
 
     @LocalServerPort

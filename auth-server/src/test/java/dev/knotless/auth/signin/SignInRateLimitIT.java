@@ -2,16 +2,13 @@ package dev.knotless.auth.signin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.knotless.testsupport.EmbeddedInfrastructure;
+import dev.knotless.auth.AuthServerTestStore;
 import dev.knotless.testsupport.MutableClock;
-import java.io.IOException;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,10 +40,8 @@ class SignInRateLimitIT {
     }
 
     @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
-        Path keys = Files.createTempDirectory("knotless-auth-keys");
-        registry.add("spring.mongodb.uri", () -> EmbeddedInfrastructure.mongoUri("knotless-auth-rate-limit"));
-        registry.add("knotless.auth.keys-dir", keys::toString);
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        AuthServerTestStore.register(registry, "knotless-auth-rate-limit");
     }
 
     @LocalServerPort

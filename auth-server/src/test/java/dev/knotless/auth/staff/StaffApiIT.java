@@ -8,16 +8,13 @@ import dev.knotless.auth.account.Role;
 import dev.knotless.auth.account.StaffAccount;
 import dev.knotless.auth.account.StaffAccounts;
 import dev.knotless.launcher.AuthorizationCodeFlow;
+import dev.knotless.auth.AuthServerTestStore;
 import dev.knotless.testsupport.DocumentReads;
-import dev.knotless.testsupport.EmbeddedInfrastructure;
 import dev.knotless.testsupport.MutableClock;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,10 +63,8 @@ class StaffApiIT {
     }
 
     @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
-        Path keys = Files.createTempDirectory("knotless-auth-keys");
-        registry.add("spring.mongodb.uri", () -> EmbeddedInfrastructure.mongoUri(DATABASE));
-        registry.add("knotless.auth.keys-dir", keys::toString);
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        AuthServerTestStore.register(registry, DATABASE);
     }
 
     @LocalServerPort

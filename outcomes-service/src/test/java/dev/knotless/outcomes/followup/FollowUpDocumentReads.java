@@ -166,11 +166,7 @@ public abstract class FollowUpDocumentReads {
         long least = Long.MAX_VALUE;
         for (int i = 0; i < TRIES; i++) {
             Runnable operation = prepare.get();
-            // Counted until a request's audit outcome, written after the answer, is stored too.
-            least = Math.min(least, alone(() -> DocumentReads.during(DATABASE, () -> {
-                operation.run();
-                audit.flush();
-            })));
+            least = Math.min(least, alone(() -> DocumentReads.duringRequests(DATABASE, audit, operation)));
         }
         return least;
     }

@@ -247,10 +247,9 @@ public class AuditStore implements AutoCloseable {
 
     private Document record(Pending pending) {
         AuditContext context = pending.context();
-        Document record = pending.phase() == Phase.ATTEMPT
+        return pending.phase() == Phase.ATTEMPT
                 ? record(context, "a", context.at).append("phase", "ATTEMPT")
                 : record(context, "o", pending.at()).append("phase", "OUTCOME").append("status", pending.status());
-        return record;
     }
 
     private Document record(AuditContext context, String phase, Instant at) {

@@ -74,13 +74,12 @@ public class KafkaMessagingConfiguration {
             deadLetters.accept(record, exception);
         };
         var consumer = properties.consumer();
+        // Anything the message causes fails the same way on every retry: dead-lettered at once (no
+        // retries by default), it cannot hold up the events behind it. A store or broker that is down
+        // is not the message's fault: retried, patiently and in order, instead of dead-lettering a
+        // good event nobody would replay.
         var handler = new DefaultErrorHandler(recoverer, new FixedBackOff(0, 0));
-        handler.addNotRetryableExceptions(UndecodableEventException.class);
-        // A store or broker that is down is not the message's fault: retry it, patiently and in
-        // order, instead of dead-lettering a good event nobody would replay. Anything else fails the
-        // same way on every retry: dead-lettered at once, it cannot hold up the events behind it.
-        handler.setBackOffFunction((record, exception) -> FailureClassifier.isTransient(exception)
-                ? untilItWorks(consumer) : new FixedBackOff(0, 0));
+        handler.setBackOffFunction((record, exception) -> FailureClassifier.isTransient(exception) ? untilItWorks(consumer) : null);
         handler.setRetryListeners(retries);
         return handler;
     }

@@ -258,6 +258,10 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
+    /** What a pass settled of a document: the events Kafka acknowledged, and whether none is left. */
+    private record Settled(int acknowledged, boolean all) {
+    }
+
     /**
      * Kafka's reason when it refuses this record for good, whatever the state of the cluster
      * (retrying it would fail the same way and hold up every event behind it); null otherwise.
@@ -330,15 +334,18 @@ public class OutboxRelay implements SmartLifecycle {
             // eventId and not by position: the aggregate may have staged more meanwhile.
             Map<String, List<UpdateOneModel<Document>>> pulls = new LinkedHashMap<>();
             Map<String, List<Staged>> pulled = new LinkedHashMap<>();
-            Map<Staged, Integer> acknowledgedPrefix = new HashMap<>();
+            Map<Staged, Settled> settled = new HashMap<>();
             List<Document> setAside = new ArrayList<>();
             for (var entry : sent.entrySet()) {
                 Staged document = entry.getKey();
                 List<Sent> sends = entry.getValue();
                 int prefix = 0;
+                int acknowledged = 0;
                 while (prefix < sends.size() && sends.get(prefix).settled()) {
                     Sent send = sends.get(prefix);
-                    if (!send.acknowledged) {
+                    if (send.acknowledged) {
+                        acknowledged++;
+                    } else {
                         setAside.add(refusedRecord(document, send));
                     }
                     prefix++;
@@ -349,7 +356,7 @@ public class OutboxRelay implements SmartLifecycle {
                             Filters.eq("_id", document.id()),
                             Updates.pullByFilter(new Document(OutboxMessage.FIELD, new Document("eventId", new Document("$in", eventIds))))));
                     pulled.computeIfAbsent(document.collection(), c -> new ArrayList<>()).add(document);
-                    acknowledgedPrefix.put(document, prefix);
+                    settled.put(document, new Settled(acknowledged, prefix == sends.size()));
                 }
                 if (prefix < sends.size()) {
                     Instant firstLeft = sends.get(prefix).stagedAt; // what was older has just gone out
@@ -364,11 +371,10 @@ public class OutboxRelay implements SmartLifecycle {
             for (var entry : pulls.entrySet()) {
                 mongo.getCollection(entry.getKey()).bulkWrite(entry.getValue(), new BulkWriteOptions().ordered(false));
                 for (Staged document : pulled.get(entry.getKey())) {
-                    int prefix = acknowledgedPrefix.get(document);
-                    int acknowledged = (int) sent.get(document).subList(0, prefix).stream().filter(send -> send.acknowledged).count();
-                    published.increment(acknowledged);
-                    count += acknowledged;
-                    if (prefix == sent.get(document).size()) {
+                    Settled done = settled.get(document);
+                    published.increment(done.acknowledged());
+                    count += done.acknowledged();
+                    if (done.all()) {
                         unfinished.remove(document);
                     }
                 }
