@@ -119,8 +119,8 @@ public final class Benchmark {
             };
 
             // Seed.
-            Seeder seeder = new Seeder(http, gateway, settings);
-            Seeder fodderSeeder = new Seeder(fodderHttp, gateway, settings);
+            Seeder seeder = new Seeder(http, service -> Replay.url(system, service), settings);
+            Seeder fodderSeeder = new Seeder(fodderHttp, service -> Replay.url(system, service), settings);
             long seedBegin = System.nanoTime();
             List<String> patients = seeder.patients(name + " seed patients", settings.clinic(), size.patients(), settings.seedTimeout());
             // session-service learns of each patient and intake from Kafka: let it catch up before recording sessions.

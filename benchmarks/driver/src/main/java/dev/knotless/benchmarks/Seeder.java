@@ -1,5 +1,6 @@
 package dev.knotless.benchmarks;
 
+import dev.knotless.launcher.Service;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,9 +12,11 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
- * Seeds through the public API via the gateway, concurrently: patients with a cleared intake,
+ * Seeds through each service's public API, straight to its port (the gateway adds nothing to the
+ * data, and routing the seed through it cost about a third of the machine's CPU), concurrently: patients with a cleared intake,
  * then needling sessions that ended 26 to 40 hours ago, so every seeded H24 follow-up is OPEN now
  * and can be given a survey link (DESIGN.md: H24 opens 24 h after the session, closes at 48 h).
  */
@@ -34,13 +37,18 @@ final class Seeder {
             "severeNeedlePhobia":false,"immunocompromised":false}""";
 
     private final Http http;
-    private final String api;
+    private final String intake;
+    private final String sessions;
+    private final String outcomes;
     private final Settings settings;
     private final Random random = new Random(12);
 
-    Seeder(Http http, String gatewayUrl, Settings settings) {
+    /** @param urls each service's base URL ({@code http://127.0.0.1:<port>}) */
+    Seeder(Http http, Function<Service, String> urls, Settings settings) {
         this.http = http;
-        this.api = gatewayUrl + "/api";
+        this.intake = urls.apply(Service.INTAKE) + "/api";
+        this.sessions = urls.apply(Service.SESSION) + "/api";
+        this.outcomes = urls.apply(Service.OUTCOMES) + "/api";
         this.settings = settings;
     }
 
@@ -49,7 +57,7 @@ final class Seeder {
         ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
         Instant assessedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(10));
         Http.bulk(label, count, settings.seedConcurrency(), timeout, i -> {
-            Http.Response patient = http.post(api + "/patients", """
+            Http.Response patient = http.post(intake + "/patients", """
                     {"clinicId":"%s","givenName":"Bench","familyName":"Seed-%d","dateOfBirth":"1980-04-02"}""".formatted(clinic, i));
             // The clinic named must be the token's: the Http of this seeder signs in as a therapist of it.
             if (patient.status() != 201) {
@@ -57,7 +65,7 @@ final class Seeder {
                 return false;
             }
             String patientId = patient.field("patientId");
-            Http.Response intake = http.post(api + "/patients/" + patientId + "/intake", """
+            Http.Response intake = http.post(intake + "/patients/" + patientId + "/intake", """
                     {"assessedAt":"%s",\
                     "complaints":[{"bodyRegion":"SHOULDER","side":"RIGHT","description":"overuse"}],"painNprs":7,\
                     "screening":%s,"consent":true,\
@@ -87,7 +95,7 @@ final class Seeder {
                     {"joint":"SHOULDER","movement":"FLEXION","side":"RIGHT","degrees":140,"phase":"POST"}],\
                     "precautionAcknowledged":false,"adverseEventReviewed":false,"notes":""}""".formatted(ended.minus(Duration.ofMinutes(30)), ended);
             for (int attempt = 0; attempt < 200; attempt++) {
-                Http.Response response = http.post(api + "/patients/" + patientId + "/sessions", body);
+                Http.Response response = http.post(sessions + "/patients/" + patientId + "/sessions", body);
                 if (response.status() == 201) {
                     sessions.add(new Session(response.field("sessionId"), patientId));
                     return true;
@@ -113,7 +121,7 @@ final class Seeder {
             Session session = sessions.get((int) i);
             String followUpId = session.h24FollowUpId();
             for (int attempt = 0; attempt < 200; attempt++) {
-                Http.Response response = http.post(api + "/follow-ups/" + followUpId + "/survey-link", "");
+                Http.Response response = http.post(outcomes + "/follow-ups/" + followUpId + "/survey-link", "");
                 if (response.status() == 201) {
                     tokens.add(new Token(response.field("token"), followUpId, session.patientId()));
                     return true;
@@ -132,7 +140,7 @@ final class Seeder {
     /** Answers with soreness 8, which raises a HIGH alert: the open-alerts list and the dashboard have something to show. */
     long alerts(String label, List<Token> tokens, Duration timeout) {
         return Http.bulk(label, tokens.size(), settings.seedConcurrency(), timeout, i -> {
-            Http.Response response = http.post(api + "/surveys/" + tokens.get((int) i).token(), """
+            Http.Response response = http.post(outcomes + "/surveys/" + tokens.get((int) i).token(), """
                     {"soreness":8,"pain":2,"bruising":false,"fatigue":false,"lightheaded":false,\
                     "adverseEvent":{"severity":"NONE","description":""},"comment":""}""");
             return response.status() == 201;

@@ -160,10 +160,11 @@ public class SecurityConfig {
     ReactiveJwtDecoder apiTokenDecoder(GatewaySettings settings) {
         GatewaySettings.Auth auth = settings.auth();
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(auth.jwksUri().toString()).build();
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+        var validator = new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithIssuer(auth.issuerText()),
-                new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, audience -> audience != null && audience.contains(auth.audience()))));
-        return decoder;
+                new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, audience -> audience != null && audience.contains(auth.audience())));
+        decoder.setJwtValidator(validator);
+        return new VerifiedTokens(decoder, validator, 10_000, Duration.ofMinutes(5));
     }
 
     /**

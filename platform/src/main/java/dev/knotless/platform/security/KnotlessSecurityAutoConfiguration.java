@@ -81,8 +81,9 @@ public class KnotlessSecurityAutoConfiguration {
                 .jwsAlgorithm(SignatureAlgorithm.RS256)
                 .restOperations(restOperations)
                 .build();
-        decoder.setJwtValidator(validator(properties, clock));
-        return decoder;
+        var validator = validator(properties, clock);
+        decoder.setJwtValidator(validator);
+        return new VerifiedTokens(decoder, validator, properties.verifiedTokens(), Duration.ofMinutes(5));
     }
 
     /** Issuer, audience, expiry (against the services' Clock) and the claims a StaffMember needs. */

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param audience       what a token's {@code aud} must contain
  * @param anonymousPaths Ant patterns served without a token (the survey endpoints of outcomes-service)
  * @param clockSkew      tolerance on {@code exp} and {@code nbf} for clocks that drift apart
+ * @param verifiedTokens how many distinct tokens are kept once their signature is verified (their
+ *                       claims are checked on every request all the same)
  */
 @ConfigurationProperties("knotless.security")
 public record SecurityProperties(
@@ -20,7 +22,8 @@ public record SecurityProperties(
         String jwkSetUri,
         @DefaultValue(TokenClaims.AUDIENCE) String audience,
         @DefaultValue List<String> anonymousPaths,
-        @DefaultValue("30s") Duration clockSkew) {
+        @DefaultValue("30s") Duration clockSkew,
+        @DefaultValue("10000") int verifiedTokens) {
 
     public SecurityProperties {
         anonymousPaths = anonymousPaths == null ? List.of() : List.copyOf(anonymousPaths);
