@@ -37,18 +37,18 @@ final class Seeder {
             "severeNeedlePhobia":false,"immunocompromised":false}""";
 
     private final Http http;
-    private final String intake;
-    private final String sessions;
-    private final String outcomes;
+    private final String intakeApi;
+    private final String sessionsApi;
+    private final String outcomesApi;
     private final Settings settings;
     private final Random random = new Random(12);
 
     /** @param urls each service's base URL ({@code http://127.0.0.1:<port>}) */
     Seeder(Http http, Function<Service, String> urls, Settings settings) {
         this.http = http;
-        this.intake = urls.apply(Service.INTAKE) + "/api";
-        this.sessions = urls.apply(Service.SESSION) + "/api";
-        this.outcomes = urls.apply(Service.OUTCOMES) + "/api";
+        this.intakeApi = urls.apply(Service.INTAKE) + "/api";
+        this.sessionsApi = urls.apply(Service.SESSION) + "/api";
+        this.outcomesApi = urls.apply(Service.OUTCOMES) + "/api";
         this.settings = settings;
     }
 
@@ -57,7 +57,7 @@ final class Seeder {
         ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
         Instant assessedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(10));
         Http.bulk(label, count, settings.seedConcurrency(), timeout, i -> {
-            Http.Response patient = http.post(intake + "/patients", """
+            Http.Response patient = http.post(intakeApi + "/patients", """
                     {"clinicId":"%s","givenName":"Bench","familyName":"Seed-%d","dateOfBirth":"1980-04-02"}""".formatted(clinic, i));
             // The clinic named must be the token's: the Http of this seeder signs in as a therapist of it.
             if (patient.status() != 201) {
@@ -65,7 +65,7 @@ final class Seeder {
                 return false;
             }
             String patientId = patient.field("patientId");
-            Http.Response intake = http.post(intake + "/patients/" + patientId + "/intake", """
+            Http.Response intake = http.post(intakeApi + "/patients/" + patientId + "/intake", """
                     {"assessedAt":"%s",\
                     "complaints":[{"bodyRegion":"SHOULDER","side":"RIGHT","description":"overuse"}],"painNprs":7,\
                     "screening":%s,"consent":true,\
@@ -95,7 +95,7 @@ final class Seeder {
                     {"joint":"SHOULDER","movement":"FLEXION","side":"RIGHT","degrees":140,"phase":"POST"}],\
                     "precautionAcknowledged":false,"adverseEventReviewed":false,"notes":""}""".formatted(ended.minus(Duration.ofMinutes(30)), ended);
             for (int attempt = 0; attempt < 200; attempt++) {
-                Http.Response response = http.post(sessions + "/patients/" + patientId + "/sessions", body);
+                Http.Response response = http.post(sessionsApi + "/patients/" + patientId + "/sessions", body);
                 if (response.status() == 201) {
                     sessions.add(new Session(response.field("sessionId"), patientId));
                     return true;
@@ -121,7 +121,7 @@ final class Seeder {
             Session session = sessions.get((int) i);
             String followUpId = session.h24FollowUpId();
             for (int attempt = 0; attempt < 200; attempt++) {
-                Http.Response response = http.post(outcomes + "/follow-ups/" + followUpId + "/survey-link", "");
+                Http.Response response = http.post(outcomesApi + "/follow-ups/" + followUpId + "/survey-link", "");
                 if (response.status() == 201) {
                     tokens.add(new Token(response.field("token"), followUpId, session.patientId()));
                     return true;
@@ -140,7 +140,7 @@ final class Seeder {
     /** Answers with soreness 8, which raises a HIGH alert: the open-alerts list and the dashboard have something to show. */
     long alerts(String label, List<Token> tokens, Duration timeout) {
         return Http.bulk(label, tokens.size(), settings.seedConcurrency(), timeout, i -> {
-            Http.Response response = http.post(outcomes + "/surveys/" + tokens.get((int) i).token(), """
+            Http.Response response = http.post(outcomesApi + "/surveys/" + tokens.get((int) i).token(), """
                     {"soreness":8,"pain":2,"bruising":false,"fatigue":false,"lightheaded":false,\
                     "adverseEvent":{"severity":"NONE","description":""},"comment":""}""");
             return response.status() == 201;
