@@ -74,6 +74,26 @@ public class KeyedH2Backend extends H2Backend {
         super(MVStore.open(null));
     }
 
+    /**
+     * Commits to the file before the answer leaves, so an acknowledged write survives a {@code kill -9}
+     * of the launcher (issue 13): the H2 backend otherwise commits about once a second (the MVStore's
+     * auto-commit), and the last second of acknowledged writes was lost. Concurrent commands share a
+     * commit (the MVStore writes one chunk of everything changed so far; a command with nothing left
+     * to write commits nothing). The chunk is handed to the operating system, not forced to the disk,
+     * so this holds against a process that dies, not a machine that loses power.
+     */
+    @Override
+    public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+        try {
+            return super.handleCommand(channel, databaseName, command, query);
+        } finally {
+            MVStore store = getMvStore();
+            if (!isInMemory() && !store.isClosed() && store.hasUnsavedChanges()) {
+                store.commit();
+            }
+        }
+    }
+
     public DocumentsExamined documentsExamined() {
         // Lazily: the super constructor may open collections before this object's fields are assigned.
         DocumentsExamined current = examined;

@@ -113,6 +113,35 @@ class KeyedH2BackendTest {
                 .as("a sparse index cannot answer for missing values").isEqualTo(1_000);
     }
 
+    /** A copy of the file taken right after the acknowledgement is what a kill -9 at that instant would leave. */
+    @Test
+    void anAcknowledgedWriteIsInTheFileBeforeTheAnswer(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("store.mv.db");
+        KeyedH2Backend live = new KeyedH2Backend(file.toString());
+        MongoServer liveServer = new MongoServer(live);
+        InetSocketAddress address = liveServer.bind();
+        Path copy = dir.resolve("after-kill.mv.db");
+        try (MongoClient c = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+            var collection = c.getDatabase(DB).getCollection("items");
+            collection.insertOne(new Document("_id", "acknowledged").append("n", 1));
+            collection.updateOne(Filters.eq("_id", "acknowledged"), Updates.set("n", 2));
+            java.nio.file.Files.copy(file, copy); // the auto-commit (every second) has not run yet
+        } finally {
+            liveServer.shutdownNow();
+        }
+
+        KeyedH2Backend reopened = new KeyedH2Backend(copy.toString());
+        MongoServer reopenedServer = new MongoServer(reopened);
+        InetSocketAddress again = reopenedServer.bind();
+        try (MongoClient c = MongoClients.create("mongodb://127.0.0.1:" + again.getPort())) {
+            Document found = c.getDatabase(DB).getCollection("items").find(Filters.eq("_id", "acknowledged")).first();
+            assertThat(found).isNotNull();
+            assertThat(found.getInteger("n")).isEqualTo(2);
+        } finally {
+            reopenedServer.shutdownNow();
+        }
+    }
+
     @Test
     void aFileStoreKeepsItsDataAndItsKeyedLookupsAcrossARestart(@TempDir Path dir) {
         String file = dir.resolve("store.mv.db").toString();

@@ -196,6 +196,7 @@ final class CommandLine {
                 Usage: ./knotless up [options]     start Knotless; Ctrl-C stops it
                        ./knotless token USERNAME [--password P] [--issuer URL]
                                                    sign in and print an access token: TOKEN=$(./knotless token therapist-a)
+                       ./knotless dlt list|show|replay  the dead letters: see them (no clinical values), send them back (dlt --help)
                        ./knotless help             this text
 
                 Starts a Kafka broker (KRaft, in the launcher's JVM), the embedded store (mongo-java-server,

@@ -25,6 +25,9 @@ public final class Knotless {
             // Only the token on standard output: nothing else is started or logged.
             System.exit(TokenCommand.run(List.of(args), System.getenv(), out, System.err));
         }
+        if (args.length > 0 && args[0].equals("dlt")) {
+            System.exit(DeadLetterCommand.run(List.of(args).subList(1, args.length), System.getenv(), out, System.err));
+        }
         Path workingDir = Path.of("").toAbsolutePath();
         CommandLine.Command command;
         try {

@@ -43,6 +43,8 @@ public final class KnotlessSystem implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KnotlessSystem.class);
     private static final String PID_FILE = "knotless.pids";
     private static final Duration GRACE = Duration.ofSeconds(30);
+    // launcher-watch notices a gone launcher within 5 s, and a graceful stop takes a few more.
+    private static final Duration ORPHAN_GRACE = Duration.ofSeconds(15);
     /** For the few parallel steps (start the broker, await a service, stop one): mostly waiting, so one daemon thread each. */
     private static final Executor WAITER = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "knotless-launcher");
@@ -287,6 +289,7 @@ public final class KnotlessSystem implements AutoCloseable {
     private void startServices(List<Service> services) {
         log.info("Starting {}", services.stream().map(Service::serviceName).collect(Collectors.joining(", ")));
         List<ServiceProcess> launched = services.stream().map(this::launch).toList();
+        writePidFile(); // at once: a next start after a kill -9 of this launcher finds them (and they stop by themselves)
         List<CompletableFuture<Void>> ready = launched.stream()
                 .map(process -> CompletableFuture.runAsync(() -> {
                     Duration took = process.awaitReady(options.startTimeout());
@@ -321,6 +324,10 @@ public final class KnotlessSystem implements AutoCloseable {
         Ports ports = options.ports();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        // The service stops when this launcher is gone (launcher-watch): it would have no broker and no store.
+        ProcessHandle launcher = ProcessHandle.current();
+        env.put("KNOTLESS_LAUNCHER_PID", String.valueOf(launcher.pid()));
+        launcher.info().startInstant().ifPresent(start -> env.put("KNOTLESS_LAUNCHER_START", start.toString()));
         if (service.database() != null) {
             env.put("MONGODB_URI", store.uri(service.database()));
         }
@@ -403,7 +410,12 @@ public final class KnotlessSystem implements AutoCloseable {
             problems.add("Not built yet: " + missing.stream().map(Path::toString).collect(Collectors.joining(", "))
                     + System.lineSeparator() + "  Build first: ./knotless up --rebuild (or ./mvnw -DskipTests install) in " + options.root());
         }
-        List<String> leftovers = runningFromEarlierStart(options.dataDir());
+        List<Leftover> earlier = runningFromEarlierStart(options.dataDir());
+        if (!earlier.isEmpty() && earlier.stream().noneMatch(Leftover::isLauncher)) {
+            stopOrphans(earlier); // their launcher was killed: they have no broker and no store, and only hold the ports
+            earlier = List.of();
+        }
+        List<String> leftovers = earlier.stream().map(Leftover::toString).toList();
         List<String> taken = options.ports().byName().entrySet().stream()
                 .filter(port -> !isFree(port.getValue()))
                 .map(port -> port.getValue() + " (" + port.getKey() + ")")
@@ -422,8 +434,54 @@ public final class KnotlessSystem implements AutoCloseable {
         }
     }
 
+    /** A process of an earlier start on this data that still runs. */
+    record Leftover(ProcessHandle handle, String name) {
+        boolean isLauncher() {
+            return name.equals("launcher");
+        }
+
+        @Override
+        public String toString() {
+            return name + " (pid " + handle.pid() + ")";
+        }
+    }
+
+    /**
+     * The services of an earlier start whose launcher is gone ({@code kill -9}, a closed terminal). They
+     * stop by themselves within seconds (launcher-watch); one that does not (hung, or built before the
+     * watch) is asked to stop, then killed.
+     */
+    static void stopOrphans(List<Leftover> orphans) {
+        log.warn("The launcher of an earlier start on this data has gone, leaving {}: stopping them first", orphans);
+        for (Leftover orphan : orphans) {
+            if (!awaitExit(orphan.handle(), ORPHAN_GRACE)) {
+                log.warn("{} has not stopped by itself: asking it to stop", orphan);
+                orphan.handle().destroy();
+                if (!awaitExit(orphan.handle(), ORPHAN_GRACE)) {
+                    log.warn("{} has not stopped when asked: killing it", orphan);
+                    orphan.handle().destroyForcibly();
+                    awaitExit(orphan.handle(), ORPHAN_GRACE);
+                }
+            }
+        }
+    }
+
+    private static boolean awaitExit(ProcessHandle handle, Duration timeout) {
+        try {
+            handle.onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return !handle.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !handle.isAlive();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return !handle.isAlive();
+        }
+    }
+
     /** The processes of an earlier start on this data that still run (same pid and same start time, so not a reused pid). */
-    private static List<String> runningFromEarlierStart(Path dataDir) {
+    private static List<Leftover> runningFromEarlierStart(Path dataDir) {
         Path pidFile = dataDir.resolve(PID_FILE);
         if (!Files.isRegularFile(pidFile)) {
             return List.of();
@@ -432,12 +490,12 @@ public final class KnotlessSystem implements AutoCloseable {
             return Files.readAllLines(pidFile).stream()
                     .map(line -> line.trim().split("\\s+"))
                     .filter(fields -> fields.length >= 2 && fields[0].matches("\\d+"))
-                    .filter(fields -> ProcessHandle.of(Long.parseLong(fields[0]))
+                    .flatMap(fields -> ProcessHandle.of(Long.parseLong(fields[0]))
                             .filter(ProcessHandle::isAlive)
                             .filter(handle -> fields.length < 3 || fields[2].equals("-")
                                     || handle.info().startInstant().map(Object::toString).filter(fields[2]::equals).isPresent())
-                            .isPresent())
-                    .map(fields -> fields[1] + " (pid " + fields[0] + ")")
+                            .map(handle -> new Leftover(handle, fields[1]))
+                            .stream())
                     .toList();
         } catch (IOException e) {
             return List.of();
