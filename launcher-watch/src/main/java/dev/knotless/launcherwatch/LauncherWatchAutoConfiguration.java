@@ -1,9 +1,7 @@
 package dev.knotless.launcherwatch;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -16,11 +14,13 @@ import org.springframework.core.env.Environment;
 public class LauncherWatchAutoConfiguration {
 
     @Bean
-    LauncherWatch launcherWatch(Environment environment, ConfigurableApplicationContext context) {
+    LauncherWatch launcherWatch(Environment environment) {
         long pid = environment.getRequiredProperty("knotless.launcher.pid", Long.class);
         String start = environment.getProperty("knotless.launcher.start", "");
-        // A thread of its own: exit closes the context, which stops this bean, and must not wait on the caller.
-        Runnable exit = () -> Thread.ofPlatform().name("launcher-gone").start(() -> System.exit(SpringApplication.exit(context, () -> 3)));
-        return new LauncherWatch(pid, start, exit);
+        // Halt, not a graceful stop: the broker and the store lived in the launcher, so nothing can be
+        // saved any more, and an orderly close waits on them (requests in flight, producers, the audit
+        // queue) for a minute while the ports stay taken. Nothing acknowledged is lost: an answer was
+        // only ever given after the store committed.
+        return new LauncherWatch(pid, start, () -> Runtime.getRuntime().halt(3));
     }
 }
