@@ -17,6 +17,8 @@ import dev.knotless.events.Vocabulary.NeedlingClearance;
 import dev.knotless.platform.messaging.EventCodec;
 import dev.knotless.session.patient.PatientReadModel;
 import dev.knotless.session.patient.PatientSnapshot;
+import dev.knotless.session.safety.ReadModelFreshness;
+import dev.knotless.session.safety.SafetyDataFreshness;
 import dev.knotless.testsupport.EventProbe;
 import dev.knotless.testsupport.MutableClock;
 import dev.knotless.testsupport.TestTokens;
@@ -78,6 +80,8 @@ abstract class SessionServiceContract {
     @Autowired
     PatientReadModel patients;
     @Autowired
+    ReadModelFreshness safetyData;
+    @Autowired
     MongoTemplate mongo;
     @Autowired
     KafkaConnectionDetails kafkaConnection;
@@ -92,6 +96,16 @@ abstract class SessionServiceContract {
     void therapistOfClinicA() {
         tokens = new TestTokens(clock);
         http = anonymous.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, TestTokens.bearer(tokens.therapist("clinic-a"))).build();
+    }
+
+    /**
+     * A service that has not yet confirmed its read model current refuses every session (503
+     * safety-data-stale); its first check runs at start and takes a moment against the broker.
+     */
+    @BeforeAll
+    void awaitSafetyDataConfirmedCurrent() {
+        await("the read model confirmed current").atMost(READ_MODEL_CATCH_UP)
+                .until(() -> safetyData.now() instanceof SafetyDataFreshness.Current);
     }
 
     @BeforeAll

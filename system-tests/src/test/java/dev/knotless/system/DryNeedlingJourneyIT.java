@@ -206,7 +206,10 @@ class DryNeedlingJourneyIT {
         return registered.text("patientId");
     }
 
-    /** Retries while session-service has not yet read the patient (404) or the intake (409 intake-required) from Kafka. */
+    /**
+     * Retries while session-service has not yet read the patient (404) or the intake (409 intake-required) from Kafka,
+     * or has not yet confirmed since its start that it has read everything (503 safety-data-stale).
+     */
     private String recordSession(String patientId, Instant endedAt) {
         Reply recorded = await("session-service knows the intake").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                 .until(() -> api.post("/api/patients/" + patientId + "/sessions", session(endedAt)),
@@ -218,7 +221,8 @@ class DryNeedlingJourneyIT {
     private static boolean sessionServiceHasCaughtUp(Reply reply) {
         String type = reply.body().path("type").asString();
         return !(reply.status() == 404 && type.endsWith("/patient-not-found"))
-                && !(reply.status() == 409 && type.endsWith("/intake-required"));
+                && !(reply.status() == 409 && type.endsWith("/intake-required"))
+                && !(reply.status() == 503 && type.endsWith("/safety-data-stale"));
     }
 
     private JsonNode followUp(String sessionId, String checkpoint, String status) {

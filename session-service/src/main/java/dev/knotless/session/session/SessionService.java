@@ -9,6 +9,8 @@ import dev.knotless.platform.outbox.OutboxMessage;
 import dev.knotless.platform.web.ProblemException;
 import dev.knotless.session.patient.PatientReadModel;
 import dev.knotless.session.patient.PatientSnapshot;
+import dev.knotless.session.safety.ReadModelFreshness;
+import dev.knotless.session.safety.SafetyDataFreshness;
 import dev.knotless.session.safety.SafetyGate;
 import dev.knotless.session.safety.SafetyVerdict;
 import io.micrometer.core.instrument.Counter;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * Records a session that passed the safety gate: the session and its event in one write, after its
+ * Records a session that passed the safety gate, which decides only from a read model confirmed
+ * current ({@link ReadModelFreshness}): the session and its event in one write, after its
  * id was added to the patient's session ids. Every read here is by key. Every access is the acting
  * staff member's, isolated by clinic and recorded through the audit trail: another clinic's patient
  * or session is the unknown id's 404.
@@ -47,10 +50,12 @@ class SessionService {
     private final SafetyGate gate = new SafetyGate();
     private final Counter recorded;
     private final AuditTrail audit;
+    private final ReadModelFreshness safetyData;
 
     SessionService(SessionRepository sessions, PatientSessions patientSessions, PatientReadModel patients, EventCodec codec, Clock clock,
-                   MeterRegistry meters, AuditTrail audit) {
+                   MeterRegistry meters, AuditTrail audit, ReadModelFreshness safetyData) {
         this.sessions = sessions;
+        this.safetyData = safetyData;
         this.audit = audit;
         this.patientSessions = patientSessions;
         this.patients = patients;
@@ -66,6 +71,11 @@ class SessionService {
         // Recorded before the gate: its refusals tell what the intake found, and before the write.
         if (!audit.permits(AuditAction.CREATE, "session", sessionId, patientId, patient.map(PatientSnapshot::clinicId).orElse(null))) {
             throw ProblemException.notFound("patient", patientId);
+        }
+        // Fails closed: a read model that may lack a recent contraindication or adverse event decides nothing.
+        SafetyDataFreshness freshness = safetyData.now();
+        if (!(freshness instanceof SafetyDataFreshness.Current)) {
+            throw refused(patientId, freshness);
         }
         var verdict = gate.check(patient,
                 new SafetyGate.Acknowledgements(request.precautionAcknowledged(), request.adverseEventReviewed()));
@@ -104,10 +114,19 @@ class SessionService {
     }
 
     private ProblemException refused(UUID patientId, SafetyVerdict.Refusal refusal) {
-        String reason = refusal.getClass().getSimpleName();
+        String reason = SafetyRefusalException.reasonOf(refusal);
+        countRefusal(patientId, reason);
+        return SafetyRefusalException.of(patientId, refusal);
+    }
+
+    private SafetyDataStaleException refused(UUID patientId, SafetyDataFreshness freshness) {
+        countRefusal(patientId, SafetyDataStaleException.SLUG);
+        return SafetyDataStaleException.of(freshness, safetyData.retryAfter());
+    }
+
+    private void countRefusal(UUID patientId, String reason) {
         meters.counter("knotless.sessions.refused", "reason", reason).increment();
         log.info("Refused a session for patient {}: {}", patientId, reason);
-        return SafetyRefusalException.of(patientId, refusal);
     }
 
     List<SessionView> sessionsOf(UUID patientId) {

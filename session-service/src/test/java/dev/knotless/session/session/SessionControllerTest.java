@@ -17,8 +17,10 @@ import dev.knotless.events.Vocabulary.NeedlingClearance;
 import dev.knotless.platform.security.StaffMember;
 import dev.knotless.platform.validation.ValidationClockConfiguration;
 import dev.knotless.testsupport.WebSliceAuthentication;
+import dev.knotless.session.safety.SafetyDataFreshness;
 import dev.knotless.session.safety.SafetyVerdict;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -203,6 +205,37 @@ class SessionControllerTest {
         given(sessions.record(eq(PATIENT), any(), any())).willReturn(view(UUID.randomUUID()));
         postSession(replace("\"startedAt\": \"2026-11-20T14:00:00Z\"", "\"startedAt\": \"2026-11-20T10:45:00Z\""))
                 .andExpect(status().isCreated());
+    }
+
+    @Test
+    void staleSafetyDataAreA503ProblemWithRetryAfterAndTheAge() throws Exception {
+        serviceMayBeCalled = true;
+        given(sessions.record(eq(PATIENT), any(), any())).willThrow(SafetyDataStaleException.of(
+                new SafetyDataFreshness.Stale(Duration.ofMillis(47_400), Duration.ofSeconds(30)), Duration.ofSeconds(2)));
+
+        postSession(VALID)
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "2"))
+                .andExpect(jsonPath("$.type").value("/problems/safety-data-stale"))
+                .andExpect(jsonPath("$.title").value("Safety data not current"))
+                .andExpect(jsonPath("$.status").value(503))
+                .andExpect(jsonPath("$.detail").value(containsString("last confirmed current 47 s ago; the limit is 30 s")))
+                .andExpect(jsonPath("$.ageSeconds").value(47))
+                .andExpect(jsonPath("$.maxStalenessSeconds").value(30));
+    }
+
+    @Test
+    void safetyDataNeverConfirmedSinceStartSayOnlyThat() throws Exception {
+        serviceMayBeCalled = true;
+        given(sessions.record(eq(PATIENT), any(), any())).willThrow(SafetyDataStaleException.of(
+                new SafetyDataFreshness.NeverConfirmed(Duration.ofSeconds(30)), Duration.ofSeconds(2)));
+
+        postSession(VALID)
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "2"))
+                .andExpect(jsonPath("$.type").value("/problems/safety-data-stale"))
+                .andExpect(jsonPath("$.detail").value(containsString("not been confirmed current since this service started")))
+                .andExpect(jsonPath("$.ageSeconds").doesNotExist());
     }
 
     @Test
