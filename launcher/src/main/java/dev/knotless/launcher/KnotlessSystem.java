@@ -59,6 +59,7 @@ public final class KnotlessSystem implements AutoCloseable {
     private volatile String generatedDemoPassword;
     private final String gatewayClientSecret;
     private EmbeddedKafka kafka;
+    private boolean brokerStopped;
     private EmbeddedStore store;
     private Duration startupTime;
     private volatile boolean closing;
@@ -198,8 +199,10 @@ public final class KnotlessSystem implements AutoCloseable {
         stopping.forEach(CompletableFuture::join);
         processes.clear();
         if (kafka != null) {
-            log.info("Stopping the Kafka broker");
-            kafka.close();
+            if (!brokerStopped) {
+                log.info("Stopping the Kafka broker");
+                kafka.close();
+            }
             kafka = null;
         }
         if (store != null) {
@@ -257,6 +260,34 @@ public final class KnotlessSystem implements AutoCloseable {
             adopt(startedKafka, startedStore);
         }
         log.info("Store ready on {} (mongo-java-server, H2 file {})", store.connectionString(), store.file());
+    }
+
+    /**
+     * Stops the Kafka broker while everything else runs, as a broker outage would: the fault tests'
+     * way to take it away ({@link #startBroker()} brings it back on the same port and data).
+     */
+    public synchronized void stopBroker() {
+        if (kafka == null || brokerStopped) {
+            return;
+        }
+        log.info("Stopping the Kafka broker (the services keep running)");
+        kafka.close();
+        brokerStopped = true;
+    }
+
+    /** Starts the broker stopped by {@link #stopBroker()} again, on the same port and data. */
+    public void startBroker() {
+        synchronized (this) {
+            if (!brokerStopped || closing) {
+                return;
+            }
+        }
+        EmbeddedKafka started = EmbeddedKafka.start(options.dataDir(), options.ports().kafka(), options.ports().kafkaController());
+        synchronized (this) {
+            kafka = started;
+            brokerStopped = false;
+        }
+        log.info("Kafka broker ready again on {}", started.bootstrapServers());
     }
 
     private synchronized void adopt(EmbeddedKafka startedKafka, EmbeddedStore startedStore) {

@@ -19,7 +19,7 @@ final class Http {
     private final String baseUrl;
     private final String bearer;
 
-    /** Every request carries {@code bearer} as its access token (the survey endpoints ignore it). */
+    /** Every request carries {@code bearer} as its access token, unless it is null (a patient answering a survey). */
     Http(String baseUrl, String bearer) {
         this.baseUrl = baseUrl;
         this.bearer = bearer;
@@ -39,6 +39,20 @@ final class Http {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
     }
 
+    /** A plain-text answer (Prometheus' exposition format), or null when it is not a 200. */
+    String getText(String path) {
+        try {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET()
+                    .header("Authorization", "Bearer " + bearer).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     Reply post(String path, Object body) {
         String json = body instanceof String s ? s : JSON.writeValueAsString(body);
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
@@ -48,7 +62,9 @@ final class Http {
 
     private Reply send(HttpRequest.Builder request) {
         try {
-            request.header("Authorization", "Bearer " + bearer);
+            if (bearer != null) { // a patient's phone has none
+                request.header("Authorization", "Bearer " + bearer);
+            }
             HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body() == null || response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
             return new Reply(response.statusCode(), body, response);

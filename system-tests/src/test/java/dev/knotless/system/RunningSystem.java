@@ -41,6 +41,25 @@ final class RunningSystem implements AutoCloseable {
         return new AuthorizationCodeFlow(URI.create(system.issuer())).accessToken(username, password);
     }
 
+    /** A service's own address, behind the gateway. */
+    String url(dev.knotless.launcher.Service service) {
+        return system.url(service);
+    }
+
+    /** A service's management address (health, metrics), never routed by the gateway. */
+    String managementUrl(dev.knotless.launcher.Service service) {
+        return system.managementUrl(service);
+    }
+
+    /** A broker outage: the services keep running without Kafka until {@link #startBroker()}. */
+    void stopBroker() {
+        system.stopBroker();
+    }
+
+    void startBroker() {
+        system.startBroker();
+    }
+
     @Override
     public void close() {
         system.close();

@@ -1,0 +1,204 @@
+package dev.knotless.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.knotless.launcher.Service;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Fault test 1 of issue 13, against the whole system as {@code ./knotless up} runs it: the broker is
+ * stopped, 500 sessions and survey answers are submitted (each acknowledged by the API), the broker
+ * comes back. Every acknowledged one appears in its patient's timeline exactly once, and every
+ * outbox drains to zero.
+ */
+class BrokerOutageIT {
+
+    private static final int PATIENTS = 50;
+    private static final int SESSIONS_DURING = 250;
+    private static final int SURVEYS_DURING = 250;
+
+    private static RunningSystem system;
+    private static Http api;
+    private static String operatorToken;
+
+    @BeforeAll
+    static void start() throws Exception {
+        system = RunningSystem.start();
+        api = new Http(system.gatewayUrl(), system.signIn("therapist-a"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    void whatTheApiAcknowledgedWhileTheBrokerWasDownArrivesOnceItIsBack() throws Exception {
+        // Before the outage: patients with a cleared intake, and sessions whose H24 survey is open, each with a link.
+        List<String> patients = new ArrayList<>();
+        for (int i = 0; i < PATIENTS; i++) {
+            String id = api.post("/api/patients", Map.of("givenName", "Outage", "familyName", "Drill-" + i, "dateOfBirth", "1975-06-01")).text("patientId");
+            assertThat(api.post("/api/patients/" + id + "/intake", intake()).status()).isEqualTo(201);
+            patients.add(id);
+        }
+        List<String> tokens = new ArrayList<>();
+        Map<String, String> patientOfFollowUp = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> followUps = new ArrayList<>();
+        for (int i = 0; i < SURVEYS_DURING; i++) {
+            String patientId = patients.get(i % PATIENTS);
+            // session-service learns of the intake from Kafka: retried until it has.
+            String sessionId = await().atMost(Duration.ofSeconds(30)).until(
+                    () -> api.post("/api/patients/" + patientId + "/sessions", session(Duration.ofHours(30))), reply -> reply.status() == 201).text("sessionId");
+            String followUpId = UUID.nameUUIDFromBytes(("follow-up:" + sessionId + ":H24").getBytes(StandardCharsets.UTF_8)).toString();
+            followUps.add(followUpId);
+            patientOfFollowUp.put(followUpId, patientId);
+        }
+        for (String followUpId : followUps) {
+            tokens.add(await().atMost(Duration.ofSeconds(60)).until(
+                    () -> api.post("/api/follow-ups/" + followUpId + "/survey-link", ""), reply -> reply.status() == 201).text("token"));
+        }
+
+        // The operator reads the outbox gauges; signing in needs no broker, but do it while all is well.
+        operatorToken = system.signIn("operator");
+        // Survey answers straight to outcomes-service: the gateway limits them per client address (30 a
+        // minute), and this test is about the broker, not the gateway.
+        Http patientsPhone = new Http(system.url(Service.OUTCOMES), null);
+        system.stopBroker();
+        Queue<String[]> sessionsAcknowledged = new ConcurrentLinkedQueue<>(); // {patientId, sessionId}
+        Queue<String[]> surveysAcknowledged = new ConcurrentLinkedQueue<>();  // {patientId, followUpId}
+        AtomicInteger refused = new AtomicInteger();
+        concurrently(SESSIONS_DURING + SURVEYS_DURING, i -> {
+            if (i % 2 == 0 && i / 2 < SESSIONS_DURING) {
+                String patientId = patients.get((i / 2) % PATIENTS);
+                Http.Reply reply = api.post("/api/patients/" + patientId + "/sessions", session(Duration.ofHours(1)));
+                if (reply.status() == 201) {
+                    sessionsAcknowledged.add(new String[] {patientId, reply.text("sessionId")});
+                } else {
+                    refused.incrementAndGet();
+                }
+            } else {
+                int survey = i / 2;
+                Http.Reply reply = patientsPhone.post("/api/surveys/" + tokens.get(survey), Map.of("soreness", 3, "pain", 2, "bruising", false, "fatigue", false,
+                        "lightheaded", false, "adverseEvent", Map.of("severity", "NONE", "description", ""), "comment", ""));
+                if (reply.status() == 201) {
+                    String followUpId = followUps.get(survey);
+                    surveysAcknowledged.add(new String[] {patientOfFollowUp.get(followUpId), followUpId});
+                } else {
+                    refused.incrementAndGet();
+                }
+            }
+        });
+        int staged = outboxPending();
+        system.startBroker();
+
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> outboxPending() == 0);
+        // Applied: each acknowledged session and answer on its patient's timeline; counted to see doubles as well as losses.
+        Map<String, Long> sessionsSeen = new java.util.HashMap<>();
+        Map<String, Long> answersSeen = new java.util.HashMap<>();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            sessionsSeen.clear();
+            answersSeen.clear();
+            for (String patientId : patients) {
+                JsonNode timeline = api.get("/api/patients/" + patientId + "/timeline").body();
+                for (JsonNode entry : timeline.path("entries")) {
+                    if (entry.path("type").asString().equals("SESSION")) {
+                        sessionsSeen.merge(entry.path("id").asString(), 1L, Long::sum);
+                    }
+                }
+                for (JsonNode point : timeline.path("series").path("soreness").path("H24")) {
+                    answersSeen.merge(point.path("followUpId").asString(), 1L, Long::sum);
+                }
+            }
+            return sessionsAcknowledged.stream().allMatch(ack -> sessionsSeen.containsKey(ack[1]))
+                    && surveysAcknowledged.stream().allMatch(ack -> answersSeen.containsKey(ack[1]));
+        });
+        long sessionsDoubled = sessionsAcknowledged.stream().filter(ack -> sessionsSeen.getOrDefault(ack[1], 0L) > 1).count();
+        long answersDoubled = surveysAcknowledged.stream().filter(ack -> answersSeen.getOrDefault(ack[1], 0L) > 1).count();
+        long sessionsLost = sessionsAcknowledged.stream().filter(ack -> !sessionsSeen.containsKey(ack[1])).count();
+        long answersLost = surveysAcknowledged.stream().filter(ack -> !answersSeen.containsKey(ack[1])).count();
+        System.out.printf("[measure] broker down: %d submitted, %d acknowledged (%d sessions, %d survey answers), %d refused, %d staged in outboxes"
+                        + " during the outage; %d applied, %d lost, %d duplicated after it%n",
+                SESSIONS_DURING + SURVEYS_DURING, sessionsAcknowledged.size() + surveysAcknowledged.size(), sessionsAcknowledged.size(),
+                surveysAcknowledged.size(), refused.get(), staged,
+                sessionsAcknowledged.size() - sessionsLost + surveysAcknowledged.size() - answersLost, sessionsLost + answersLost,
+                sessionsDoubled + answersDoubled);
+        // Survey answers need nothing from Kafka to be taken; sessions are taken until the safety data are 30 s old.
+        assertThat(surveysAcknowledged).as("survey answers acknowledged during the outage").hasSize(SURVEYS_DURING);
+        assertThat(sessionsAcknowledged).as("sessions acknowledged during the outage").isNotEmpty();
+        assertThat(staged).as("events waiting in the outboxes during the outage").isPositive();
+        assertThat(sessionsLost + answersLost).isZero();
+        assertThat(sessionsDoubled + answersDoubled).isZero();
+    }
+
+    /** Sum of knotless_outbox_pending over the three services (metrics on their management ports, as the operator). */
+    private static int outboxPending() {
+        int pending = 0;
+        for (Service service : Service.BEHIND_GATEWAY) {
+            String text = new Http(system.managementUrl(service), operatorToken).getText("/actuator/prometheus");
+            assertThat(text).as("metrics of " + service).isNotNull();
+            for (String line : text.split("\n")) {
+                if (line.startsWith("knotless_outbox_pending")) {
+                    pending += (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return pending;
+    }
+
+    private static void concurrently(int count, IntConsumer task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> task.accept(index)));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static Map<String, Object> intake() {
+        return Map.of("assessedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(3)).toString(),
+                "complaints", List.of(Map.of("bodyRegion", "SHOULDER", "side", "RIGHT", "description", "overuse")),
+                "painNprs", 6,
+                "screening", Map.of("pregnant", false, "bleedingDisorder", false, "anticoagulants", false, "infectionOrWoundAtSite", false,
+                        "severeNeedlePhobia", false, "immunocompromised", false),
+                "consent", true,
+                "rom", List.of(Map.of("joint", "SHOULDER", "movement", "FLEXION", "side", "RIGHT", "degrees", 120)));
+    }
+
+    private static Map<String, Object> session(Duration endedAgo) {
+        Instant ended = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(endedAgo);
+        return Map.of("startedAt", ended.minus(Duration.ofMinutes(30)).toString(), "endedAt", ended.toString(),
+                "needling", List.of(Map.of("muscle", "UPPER_TRAPEZIUS", "side", "RIGHT", "technique", "DEEP", "needles", 1, "dwellSeconds", 30,
+                        "twitchResponse", false)),
+                "adjuncts", List.of(), "painBefore", 6, "painAfter", 4, "rom", List.of(),
+                "precautionAcknowledged", false, "adverseEventReviewed", false, "notes", "");
+    }
+}
