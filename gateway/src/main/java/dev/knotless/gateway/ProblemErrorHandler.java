@@ -38,6 +38,8 @@ import reactor.core.publisher.Mono;
 class ProblemErrorHandler implements ErrorWebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemErrorHandler.class);
+    /** The services keep a POST's answer under its Idempotency-Key (platform/.../idempotency), so the same request may be sent again. */
+    static final String SAFE_RETRY = " A POST sent again with the same Idempotency-Key is carried out at most once.";
 
     private final GatewayServices services;
     private final ServerResponse.Context context;
@@ -108,9 +110,9 @@ class ProblemErrorHandler implements ErrorWebExceptionHandler {
             } else if (cause instanceof org.springframework.cloud.gateway.support.TimeoutException
                     || cause instanceof TimeoutException
                     || cause instanceof ResponseStatusException status && status.getStatusCode() == HttpStatus.GATEWAY_TIMEOUT) {
-                why = service + " did not answer in time; the request may or may not have been carried out.";
+                why = service + " did not answer in time; the request may or may not have been carried out." + SAFE_RETRY;
             } else if (cause instanceof IOException) {
-                why = service + " closed the connection before answering; the request may or may not have been carried out.";
+                why = service + " closed the connection before answering; the request may or may not have been carried out." + SAFE_RETRY;
             }
         }
         if (why == null) {

@@ -201,6 +201,18 @@ class GatewayRoutingIT {
         assertProblem(response, 503, "/problems/service-unavailable");
         assertThat(JSON.readTree(response.body()).path("service").asString()).isEqualTo("outcomes-service");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2900));
+        assertThat(JSON.readTree(response.body()).path("detail").asString()).as("a retry with the same key is safe")
+                .contains("may or may not have been carried out", "same Idempotency-Key");
+    }
+
+    @Test
+    void theIdempotencyKeyReachesTheServiceUnchanged() throws Exception {
+        String key = "\"8e03978e-40d5-43e8-bc93-6894a57f9324\"";
+        HttpResponse<String> response = http.send(request("POST", "/api/patients", HttpRequest.BodyPublishers.ofString("{}"))
+                .header("Idempotency-Key", key).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isLessThan(500);
+        assertThat(intake.received()).singleElement().extracting(StubService.Received::idempotencyKey).isEqualTo(key);
     }
 
     @Test

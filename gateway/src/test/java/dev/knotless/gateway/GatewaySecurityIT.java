@@ -283,6 +283,8 @@ class GatewaySecurityIT {
         assertThat(unknown.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         assertThat(configured.statusCode()).isEqualTo(200);
         assertThat(configured.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://clinic.example");
+        assertThat(configured.headers().firstValue("Access-Control-Allow-Headers").orElseThrow().toLowerCase())
+                .contains("idempotency-key");
         assertThat(Stream.of(intake, session, outcomes).allMatch(stub -> stub.received().isEmpty())).isTrue();
     }
 
@@ -325,7 +327,7 @@ class GatewaySecurityIT {
         return HttpRequest.newBuilder(URI.create(gateway() + "/api/patients"))
                 .header("Origin", origin)
                 .header("Access-Control-Request-Method", "POST")
-                .header("Access-Control-Request-Headers", "authorization,content-type")
+                .header("Access-Control-Request-Headers", "authorization,content-type,idempotency-key")
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                 .build();
     }

@@ -21,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class StubService implements AutoCloseable {
 
-    record Received(String method, String pathAndQuery, String body, String requestId, String authorization, String cookie) {
+    record Received(String method, String pathAndQuery, String body, String requestId, String authorization, String cookie,
+                    String idempotencyKey) {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -63,7 +64,7 @@ final class StubService implements AutoCloseable {
             String pathAndQuery = exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery);
             Received request = new Received(exchange.getRequestMethod(), pathAndQuery, body,
                     exchange.getRequestHeaders().getFirst("X-Request-Id"), exchange.getRequestHeaders().getFirst("Authorization"),
-                    exchange.getRequestHeaders().getFirst("Cookie"));
+                    exchange.getRequestHeaders().getFirst("Cookie"), exchange.getRequestHeaders().getFirst("Idempotency-Key"));
             received.add(request);
             if (pathAndQuery.endsWith("/slow")) {
                 closing.await(3, java.util.concurrent.TimeUnit.SECONDS);

@@ -113,6 +113,38 @@ abstract class IntakeServiceContract {
     }
 
     @Test
+    void aRegistrationSentTwiceWithTheSameIdempotencyKeyCreatesOnePatientAndOneEvent() {
+        String clinic = "clinic-idem-" + UUID.randomUUID();
+        String key = UUID.randomUUID().toString();
+        String body = PATIENT.formatted(clinic, "Patient-A");
+
+        var first = registerWithKey(clinic, body, key).expectStatus().isCreated()
+                .expectHeader().doesNotExist("Idempotent-Replayed")
+                .expectBody(String.class).returnResult();
+        var retry = registerWithKey(clinic, body, key).expectStatus().isCreated()
+                .expectHeader().valueEquals("Idempotent-Replayed", "true")
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody(String.class).returnResult();
+        assertThat(retry.getResponseBody()).isEqualTo(first.getResponseBody());
+        assertThat(retry.getResponseHeaders().getLocation()).isNotNull().isEqualTo(first.getResponseHeaders().getLocation());
+        registerWithKey(clinic, PATIENT.formatted(clinic, "Patient-B"), key).expectStatus().isEqualTo(422)
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/idempotency-key-reused");
+
+        UUID patientId = UUID.fromString(first.getResponseHeaders().getLocation().getPath().replace("/api/patients/", ""));
+        intakeEvents.await(PatientRegistered.class, e -> e.patientId().equals(patientId));
+        assertThat(mongo.count(Query.query(Criteria.where("clinicId").is(clinic)), "patients")).as("one patient").isEqualTo(1);
+        assertThat(intakeEvents.events()).filteredOn(e -> e.clinicId().equals(clinic)).as("one PatientRegistered").hasSize(1);
+    }
+
+    @Test
+    void aMalformedIdempotencyKeyIs400NamingTheHeaderAndRegistersNobody() {
+        String clinic = "clinic-idem-" + UUID.randomUUID();
+        registerWithKey(clinic, PATIENT.formatted(clinic, "Patient-A"), "k".repeat(256)).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("Idempotency-Key");
+        assertThat(mongo.count(Query.query(Criteria.where("clinicId").is(clinic)), "patients")).isZero();
+    }
+
+    @Test
     void registeringPublishesPatientRegisteredKeyedByPatientIdWithoutIdentity() {
         UUID patientId = registerPatient("clinic-b");
 
@@ -405,6 +437,11 @@ abstract class IntakeServiceContract {
 
     RestTestClient.ResponseSpec register(String body) {
         return http.post().uri("/api/patients").contentType(MediaType.APPLICATION_JSON).body(body).exchange();
+    }
+
+    RestTestClient.ResponseSpec registerWithKey(String clinicId, String body, String idempotencyKey) {
+        return as(clinicId).post().uri("/api/patients").header("Idempotency-Key", idempotencyKey)
+                .contentType(MediaType.APPLICATION_JSON).body(body).exchange();
     }
 
     RestTestClient.ResponseSpec postIntake(UUID patientId, String body) {

@@ -51,13 +51,14 @@ class IntakeServiceEmbeddedIT extends IntakeServiceContract {
         Map<String, Long> small = documentsReadByEachEndpoint(seed(200));
         Map<String, Long> large = documentsReadByEachEndpoint(seed(1_800));
 
-        System.out.printf("Documents read per request, 200 vs 2,000 patients (3 documents each):%n");
+        System.out.printf("Documents read per request, 200 vs 2,000 patients (3 documents and an idempotency key each):%n");
         small.forEach((request, reads) -> System.out.printf("  %-45s %3d %3d%n", request, reads, large.get(request)));
         assertThat(large).as("documents read per request with 2,000 patients, against 200").isEqualTo(small);
         assertThat(small).as("a request reads a handful of documents by key").allSatisfy((request, reads) ->
                 assertThat(reads).isBetween(0L, 5L));
         assertThat(small.get("GET /api/patients/{id}/assessments")).as("the patient, its two assessments and the audit counter")
                 .isEqualTo(4L);
+        assertThat(small.get("POST /api/patients, the key again (replay)")).as("the key by _id and the audit counter").isEqualTo(2L);
     }
 
     /** One request of each kind, each on a seeded patient of its own, with the relay stopped so that its passes are not counted. */
@@ -74,6 +75,14 @@ class IntakeServiceEmbeddedIT extends IntakeServiceContract {
             reads.put("POST /api/patients", reads(() -> register("""
                     { "clinicId": "clinic-a", "givenName": "Test", "familyName": "Patient-R", "dateOfBirth": "1980-04-02" }
                     """).expectStatus().isCreated()));
+            String key = UUID.randomUUID().toString();
+            String keyed = """
+                    { "clinicId": "clinic-a", "givenName": "Test", "familyName": "Patient-K", "dateOfBirth": "1980-04-02" }
+                    """;
+            reads.put("POST /api/patients, a new Idempotency-Key", reads(() -> registerWithKey("clinic-a", keyed, key)
+                    .expectStatus().isCreated().expectHeader().doesNotExist("Idempotent-Replayed")));
+            reads.put("POST /api/patients, the key again (replay)", reads(() -> registerWithKey("clinic-a", keyed, key)
+                    .expectStatus().isCreated().expectHeader().valueEquals("Idempotent-Replayed", "true")));
             reads.put("GET /api/patients/{id}", reads(() -> http.get().uri("/api/patients/{id}", read.patientId()).exchange()
                     .expectStatus().isOk()));
             reads.put("GET /api/patients/{id} unknown (404)", reads(() -> http.get().uri("/api/patients/{id}", UUID.randomUUID())
@@ -109,6 +118,8 @@ class IntakeServiceEmbeddedIT extends IntakeServiceContract {
         var seeded = new ArrayList<Seeded>();
         var patients = new ArrayList<Document>();
         var assessments = new ArrayList<Document>();
+        // As many answered keys as patients: finding a key must not read the others.
+        var idempotencyKeys = new ArrayList<Document>();
         for (int i = 0; i < count; i++) {
             String patientId = UUID.randomUUID().toString();
             String intakeId = UUID.randomUUID().toString();
@@ -121,9 +132,13 @@ class IntakeServiceEmbeddedIT extends IntakeServiceContract {
                     .append("complaints", List.of(new Document("bodyRegion", "SHOULDER").append("side", "RIGHT")))
                     .append("needlingClearance", "CLEARED").append("reasons", List.of()));
             assessments.add(assessment(progressId, patientId, "PROGRESS", Date.from(at.toInstant().plusSeconds(86_400))));
+            idempotencyKeys.add(new Document("_id", UUID.randomUUID().toString()).append("fingerprint", "seed").append("state", "COMPLETED")
+                    .append("claim", UUID.randomUUID().toString()).append("expiresAt", Date.from(Instant.parse(TestClockConfig.NOW).plusSeconds(86_400)))
+                    .append("response", new Document("status", 201).append("headers", new Document()).append("body", "{}")));
             seeded.add(new Seeded(UUID.fromString(patientId), UUID.fromString(intakeId)));
         }
         mongo.insert(patients, "patients");
+        mongo.insert(idempotencyKeys, "idempotency_keys");
         mongo.insert(assessments, "assessments");
         return seeded;
     }

@@ -19,6 +19,7 @@ import dev.knotless.events.Vocabulary.Side;
 import dev.knotless.events.Vocabulary.Technique;
 import dev.knotless.outcomes.followup.FollowUp;
 import dev.knotless.outcomes.followup.FollowUpSweep;
+import dev.knotless.platform.audit.AuditStore;
 import dev.knotless.platform.messaging.EventCodec;
 import dev.knotless.testsupport.EventProbe;
 import dev.knotless.testsupport.MutableClock;
@@ -31,13 +32,17 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.StreamSupport;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
@@ -67,6 +72,8 @@ abstract class OutcomesServiceContract {
     JsonMapper json;
     @Autowired
     KafkaConnectionDetails kafkaConnection;
+    @Autowired
+    AuditStore audit;
     @Autowired
     org.springframework.data.mongodb.core.MongoTemplate mongo;
     @LocalServerPort
@@ -269,6 +276,35 @@ abstract class OutcomesServiceContract {
         start.countDown();
 
         assertThat(racers.stream().map(CompletableFuture::join).toList()).containsExactlyInAnyOrder(201, 409);
+    }
+
+    @Test
+    void aSurveyAnswerSentTwiceWithTheSameIdempotencyKeyIsStoredOnceAndAnsweredAlike() {
+        var sessionId = session(patient(), hoursAgo(30));
+        var followUpId = FollowUp.idOf(sessionId, Checkpoint.H24);
+        String token = issueLink(followUpId).get("token").asString();
+        String key = UUID.randomUUID().toString();
+
+        var first = postWithKey("/api/surveys/" + token, surveyAnswer(3, 2), key);
+        var retry = postWithKey("/api/surveys/" + token, surveyAnswer(3, 2), key);
+
+        assertThat(first.getStatusCode().value()).isEqualTo(201);
+        assertThat(first.getHeaders().containsHeader("Idempotent-Replayed")).isFalse();
+        assertThat(retry.getStatusCode().value()).as("the first answer, not 409 already submitted").isEqualTo(201);
+        assertThat(retry.getHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(retry.getBody()).isEqualTo(first.getBody());
+        assertThat(postWithKey("/api/surveys/" + token, surveyAnswer(4, 2), key).getStatusCode().value()).isEqualTo(422);
+
+        probe.await(EventPayload.FollowUpCompleted.class,
+                e -> ((EventPayload.FollowUpCompleted) e.payload()).followUpId().equals(followUpId));
+        assertThat(probe.events()).filteredOn(e -> e.payload() instanceof EventPayload.FollowUpCompleted completed
+                && completed.followUpId().equals(followUpId)).as("one FollowUpCompleted").hasSize(1);
+        audit.flush();
+        assertThat(mongo.find(Query.query(Criteria.where("followUpId").is(followUpId.toString()).and("phase").is("ATTEMPT")), Document.class,
+                "audit")).as("the answer, then its replay as a read").extracting(record -> record.getString("action"))
+                .containsExactlyInAnyOrder("CREATE", "READ");
+        assertThat(mongo.findAll(Document.class, "idempotency_keys")).isNotEmpty()
+                .allSatisfy(stored -> assertThat(stored.toJson()).as("the link's token is not stored").doesNotContain(token, key));
     }
 
     // ---------------------------------------------------------------- alerts
@@ -535,6 +571,17 @@ abstract class OutcomesServiceContract {
         return call("POST", "/api/surveys/" + token, """
                 { "soreness": %d, "pain": %d, "bruising": false, "fatigue": false, "lightheaded": false,
                   "adverseEvent": { "severity": "%s", "description": "" }, "comment": "" }""".formatted(soreness, pain, severity));
+    }
+
+    private static String surveyAnswer(int soreness, int pain) {
+        return """
+                { "soreness": %d, "pain": %d, "bruising": false, "fatigue": false, "lightheaded": false,
+                  "adverseEvent": { "severity": "NONE", "description": "" }, "comment": "" }""".formatted(soreness, pain);
+    }
+
+    private ResponseEntity<String> postWithKey(String path, String body, String idempotencyKey) {
+        return http.post().uri(path).header("Idempotency-Key", idempotencyKey).contentType(MediaType.APPLICATION_JSON).body(body)
+                .retrieve().toEntity(String.class);
     }
 
     private JsonNode timeline(UUID patientId) {

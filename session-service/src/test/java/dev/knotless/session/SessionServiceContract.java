@@ -54,6 +54,7 @@ import org.springframework.http.MediaType;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.servlet.client.RestTestClient;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What session-service promises, whatever broker and store it runs on. Intake and outcome events
@@ -414,6 +415,31 @@ abstract class SessionServiceContract {
 
     // --- helpers -------------------------------------------------------------------------------
 
+    @Test
+    void aSessionSentTwiceWithTheSameIdempotencyKeyIsRecordedAndPublishedOnce() {
+        UUID patientId = patientWithIntake(NeedlingClearance.CLEARED);
+        String key = UUID.randomUUID().toString();
+        String body = session(false, false);
+
+        var first = postSession(patientId, body, key).expectStatus().isCreated()
+                .expectHeader().doesNotExist("Idempotent-Replayed")
+                .expectBody(String.class).returnResult();
+        var retry = postSession(patientId, body, key).expectStatus().isCreated()
+                .expectHeader().valueEquals("Idempotent-Replayed", "true")
+                .expectBody(String.class).returnResult();
+        assertThat(retry.getResponseBody()).isEqualTo(first.getResponseBody());
+        assertThat(retry.getResponseHeaders().getLocation()).isEqualTo(first.getResponseHeaders().getLocation());
+        postSession(patientId, session(true, false), key).expectStatus().isEqualTo(422)
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/idempotency-key-reused");
+
+        UUID sessionId = UUID.fromString(JsonMapper.shared().readTree(first.getResponseBody())
+                .get("sessionId").asString());
+        sessionEvents.await(SessionRecorded.class, e -> ((SessionRecorded) e.payload()).sessionId().equals(sessionId));
+        assertThat(mongo.findById(patientId.toString(), Document.class, "patientSessions").getList("sessionIds", String.class))
+                .as("one session for the patient").containsExactly(sessionId.toString());
+        assertThat(sessionEvents.eventsOf(SessionRecorded.class, patientId)).as("one SessionRecorded").hasSize(1);
+    }
+
     UUID patientWithIntake(NeedlingClearance clearance, String... reasons) {
         UUID patientId = UUID.randomUUID();
         publish(EventEnvelope.of(clock.instant(), patientId, "clinic-a", new PatientRegistered(clock.instant())));
@@ -449,6 +475,14 @@ abstract class SessionServiceContract {
 
     RestTestClient.ResponseSpec postSession(UUID patientId, String body) {
         return http.post().uri("/api/patients/{patientId}/sessions", patientId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body)
+                .exchange();
+    }
+
+    RestTestClient.ResponseSpec postSession(UUID patientId, String body, String idempotencyKey) {
+        return http.post().uri("/api/patients/{patientId}/sessions", patientId)
+                .header("Idempotency-Key", idempotencyKey)
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(body)
                 .exchange();

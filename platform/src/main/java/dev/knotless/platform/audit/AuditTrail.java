@@ -3,6 +3,7 @@ package dev.knotless.platform.audit;
 import dev.knotless.platform.security.StaffMember;
 import dev.knotless.platform.security.StaffRequests;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
@@ -37,8 +38,11 @@ public class AuditTrail {
      * clinic's; a 503 problem when the record cannot be written.
      */
     public boolean permits(AuditAction action, String resourceType, Object resourceId, Object patientId, String ownerClinic) {
-        StaffMember staff = StaffRequests.current();
-        AuditContext context = context();
+        return permits(context(), StaffRequests.current(), action, resourceType, resourceId, patientId, ownerClinic);
+    }
+
+    private boolean permits(AuditContext context, StaffMember staff, AuditAction action, String resourceType, Object resourceId,
+                            Object patientId, String ownerClinic) {
         if (context != null) {
             context.staff = staff != null ? staff : context.staff;
             context.action = action;
@@ -62,7 +66,10 @@ public class AuditTrail {
      * its attempt is recorded before the survey is shown or answered (fail closed as above).
      */
     public void surveyAccess(AuditAction action, String followUpId, Object patientId, String ownerClinic) {
-        AuditContext context = context();
+        surveyAccess(context(), action, followUpId, patientId, ownerClinic);
+    }
+
+    private void surveyAccess(AuditContext context, AuditAction action, String followUpId, Object patientId, String ownerClinic) {
         if (context == null) {
             return;
         }
@@ -75,6 +82,33 @@ public class AuditTrail {
         if (!context.attemptRecorded) {
             store.recordAttempt(context);
         }
+    }
+
+    /** What {@code request} recorded as its access (its attempt record), if it recorded one. */
+    public static Optional<AuditedAccess> accessOf(HttpServletRequest request) {
+        AuditContext context = AuditContext.of(request);
+        if (context == null || !context.attemptRecorded) {
+            return Optional.empty();
+        }
+        return Optional.of(new AuditedAccess(context.action, context.resourceType, context.resourceId, context.patientId,
+                context.ownerClinic, context.followUpId));
+    }
+
+    /**
+     * An answer stored for an {@code Idempotency-Key} is about to be sent again: that hands out the
+     * data of {@code access} (the first request's) once more, so it is recorded as a READ of the same
+     * resource, before the answer goes out, failing closed like {@link #permits} (a 503 problem when
+     * the record cannot be written). False when the acting person may not see it (the key's scope
+     * makes that unlikely: it includes the person and their clinic).
+     */
+    public boolean replayed(HttpServletRequest request, AuditedAccess access) {
+        AuditContext context = AuditContext.of(request);
+        if (access.followUpId() != null) {
+            surveyAccess(context, AuditAction.READ, access.followUpId(), access.patientId(), access.ownerClinic());
+            return true;
+        }
+        return permits(context, StaffRequests.of(request), AuditAction.READ, access.resourceType(), access.resourceId(),
+                access.patientId(), access.ownerClinic());
     }
 
     private static AuditContext context() {
