@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.knotless.launcher.Service;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +57,7 @@ class BrokerOutageIT {
         List<String> patients = new ArrayList<>();
         for (int i = 0; i < PATIENTS; i++) {
             String id = api.post("/api/patients", Map.of("givenName", "Outage", "familyName", "Drill-" + i, "dateOfBirth", "1975-06-01")).text("patientId");
-            assertThat(api.post("/api/patients/" + id + "/intake", intake()).status()).isEqualTo(201);
+            assertThat(api.post("/api/patients/" + id + "/intake", Bodies.clearedIntake()).status()).isEqualTo(201);
             patients.add(id);
         }
         List<String> tokens = new ArrayList<>();
@@ -70,7 +67,7 @@ class BrokerOutageIT {
             String patientId = patients.get(i % PATIENTS);
             // session-service learns of the intake from Kafka: retried until it has.
             String sessionId = await().atMost(Duration.ofSeconds(30)).until(
-                    () -> api.post("/api/patients/" + patientId + "/sessions", session(Duration.ofHours(30))), reply -> reply.status() == 201).text("sessionId");
+                    () -> api.post("/api/patients/" + patientId + "/sessions", Bodies.session(Duration.ofHours(30))), reply -> reply.status() == 201).text("sessionId");
             String followUpId = UUID.nameUUIDFromBytes(("follow-up:" + sessionId + ":H24").getBytes(StandardCharsets.UTF_8)).toString();
             followUps.add(followUpId);
             patientOfFollowUp.put(followUpId, patientId);
@@ -92,7 +89,7 @@ class BrokerOutageIT {
         concurrently(SESSIONS_DURING + SURVEYS_DURING, i -> {
             if (i % 2 == 0 && i / 2 < SESSIONS_DURING) {
                 String patientId = patients.get((i / 2) % PATIENTS);
-                Http.Reply reply = api.post("/api/patients/" + patientId + "/sessions", session(Duration.ofHours(1)));
+                Http.Reply reply = api.post("/api/patients/" + patientId + "/sessions", Bodies.session(Duration.ofHours(1)));
                 if (reply.status() == 201) {
                     sessionsAcknowledged.add(new String[] {patientId, reply.text("sessionId")});
                 } else {
@@ -181,24 +178,5 @@ class BrokerOutageIT {
         } finally {
             pool.shutdown();
         }
-    }
-
-    private static Map<String, Object> intake() {
-        return Map.of("assessedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(3)).toString(),
-                "complaints", List.of(Map.of("bodyRegion", "SHOULDER", "side", "RIGHT", "description", "overuse")),
-                "painNprs", 6,
-                "screening", Map.of("pregnant", false, "bleedingDisorder", false, "anticoagulants", false, "infectionOrWoundAtSite", false,
-                        "severeNeedlePhobia", false, "immunocompromised", false),
-                "consent", true,
-                "rom", List.of(Map.of("joint", "SHOULDER", "movement", "FLEXION", "side", "RIGHT", "degrees", 120)));
-    }
-
-    private static Map<String, Object> session(Duration endedAgo) {
-        Instant ended = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(endedAgo);
-        return Map.of("startedAt", ended.minus(Duration.ofMinutes(30)).toString(), "endedAt", ended.toString(),
-                "needling", List.of(Map.of("muscle", "UPPER_TRAPEZIUS", "side", "RIGHT", "technique", "DEEP", "needles", 1, "dwellSeconds", 30,
-                        "twitchResponse", false)),
-                "adjuncts", List.of(), "painBefore", 6, "painAfter", 4, "rom", List.of(),
-                "precautionAcknowledged", false, "adverseEventReviewed", false, "notes", "");
     }
 }

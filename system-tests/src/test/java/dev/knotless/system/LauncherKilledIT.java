@@ -11,8 +11,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +67,7 @@ class LauncherKilledIT {
                             continue;
                         }
                         String id = patient.text("patientId");
-                        if (api.post("/api/patients/" + id + "/intake", intake()).status() == 201) {
+                        if (api.post("/api/patients/" + id + "/intake", Bodies.clearedIntake()).status() == 201) {
                             acknowledged.add(id);
                         }
                     } catch (UncheckedIOException | IllegalStateException e) {
@@ -103,7 +101,7 @@ class LauncherKilledIT {
         // Each intake's event reached session-service: a session for each patient passes its safety gate.
         AtomicInteger sessions = new AtomicInteger();
         for (String id : beforeKill) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> again.post("/api/patients/" + id + "/sessions", session()).status() == 201);
+            await().atMost(Duration.ofSeconds(60)).until(() -> again.post("/api/patients/" + id + "/sessions", Bodies.session(Duration.ofHours(1))).status() == 201);
             sessions.incrementAndGet();
         }
         System.out.printf("[measure] kill -9 of the launcher: %d submitted, %d acknowledged (patient and intake), %d found after the restart,"
@@ -146,24 +144,5 @@ class LauncherKilledIT {
         List<ProcessHandle> children = ProcessHandle.of(launcherPid).map(handle -> handle.children().toList()).orElse(List.of());
         assertThat(children).as("the launcher's services").hasSize(5);
         return children;
-    }
-
-    private static Map<String, Object> intake() {
-        return Map.of("assessedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(1)).toString(),
-                "complaints", List.of(Map.of("bodyRegion", "SHOULDER", "side", "RIGHT", "description", "overuse")),
-                "painNprs", 6,
-                "screening", Map.of("pregnant", false, "bleedingDisorder", false, "anticoagulants", false, "infectionOrWoundAtSite", false,
-                        "severeNeedlePhobia", false, "immunocompromised", false),
-                "consent", true,
-                "rom", List.of(Map.of("joint", "SHOULDER", "movement", "FLEXION", "side", "RIGHT", "degrees", 120)));
-    }
-
-    private static Map<String, Object> session() {
-        Instant ended = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
-        return Map.of("startedAt", ended.minus(Duration.ofMinutes(30)).toString(), "endedAt", ended.toString(),
-                "needling", List.of(Map.of("muscle", "UPPER_TRAPEZIUS", "side", "LEFT", "technique", "DEEP", "needles", 1, "dwellSeconds", 30,
-                        "twitchResponse", false)),
-                "adjuncts", List.of(), "painBefore", 6, "painAfter", 4, "rom", List.of(),
-                "precautionAcknowledged", false, "adverseEventReviewed", false, "notes", "");
     }
 }
