@@ -41,6 +41,11 @@ final class RunningSystem implements AutoCloseable {
         return new AuthorizationCodeFlow(URI.create(system.issuer())).accessToken(username, password);
     }
 
+    /** {@code 127.0.0.1:<port>} of the broker. */
+    String kafkaBootstrapServers() {
+        return system.kafkaBootstrapServers();
+    }
+
     /** A service's own address, behind the gateway. */
     String url(dev.knotless.launcher.Service service) {
         return system.url(service);

@@ -19,16 +19,36 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import dev.knotless.events.Topics;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Fault test 1 of issue 13, against the whole system as {@code ./knotless up} runs it: the broker is
- * stopped, 500 sessions and survey answers are submitted (each acknowledged by the API), the broker
- * comes back. Every acknowledged one appears in its patient's timeline exactly once, and every
- * outbox drains to zero.
+ * Fault tests 1 and 3 of issue 13, against one start of the whole system as {@code ./knotless up}
+ * runs it. Broker down: the broker is stopped, 500 sessions and survey answers are submitted (each
+ * acknowledged by the API), the broker comes back; every acknowledged one appears in its patient's
+ * timeline exactly once, and every outbox drains to zero. Replay: every record of every topic is sent
+ * again, in order, into the running system; no timeline and no dashboard figure changes.
  */
-class BrokerOutageIT {
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BrokerFaultsIT {
 
     private static final int PATIENTS = 50;
     private static final int SESSIONS_DURING = 250;
@@ -37,6 +57,8 @@ class BrokerOutageIT {
     private static RunningSystem system;
     private static Http api;
     private static String operatorToken;
+    /** Registered by the first test, read again by the second. */
+    private static final List<String> patients = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,9 +74,9 @@ class BrokerOutageIT {
     }
 
     @Test
+    @Order(1)
     void whatTheApiAcknowledgedWhileTheBrokerWasDownArrivesOnceItIsBack() throws Exception {
         // Before the outage: patients with a cleared intake, and sessions whose H24 survey is open, each with a link.
-        List<String> patients = new ArrayList<>();
         for (int i = 0; i < PATIENTS; i++) {
             String id = api.post("/api/patients", Map.of("givenName", "Outage", "familyName", "Drill-" + i, "dateOfBirth", "1975-06-01")).text("patientId");
             assertThat(api.post("/api/patients/" + id + "/intake", Bodies.clearedIntake()).status()).isEqualTo(201);
@@ -147,6 +169,87 @@ class BrokerOutageIT {
         assertThat(staged).as("events waiting in the outboxes during the outage").isPositive();
         assertThat(sessionsLost + answersLost).isZero();
         assertThat(sessionsDoubled + answersDoubled).isZero();
+    }
+
+    @Test
+    @Order(2)
+    void replayingEveryTopicFromTheStartChangesNoTimelineAndNoDashboardFigure() throws Exception {
+        assertThat(patients).as("the first test's patients").isNotEmpty();
+        Map<String, String> timelinesBefore = timelines();
+        JsonNode dashboardBefore = dashboard();
+
+        long replayed = 0;
+        Map<TopicPartition, Long> ends;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafkaBootstrapServers()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafkaBootstrapServers(),
+                     ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(Topics.INTAKE, Topics.SESSION, Topics.OUTCOME)) {
+                consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                assertThat(System.nanoTime()).as("read every topic to its end within a minute").isLessThan(deadline);
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                        // The same partition, key, value and headers: each patient's events again, in their order.
+                        producer.send(new ProducerRecord<>(record.topic(), record.partition(), record.key(), record.value(), record.headers()));
+                        replayed++;
+                    }
+                }
+            }
+            producer.flush();
+        }
+        long sent = replayed;
+        assertThat(sent).as("records replayed").isPositive();
+
+        // Applied: the consumer groups have read everything sent, twice over, and nothing new is staged.
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafkaBootstrapServers()))) {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> lag(admin) == 0 && outboxPending() == 0);
+        }
+        Map<String, String> timelinesAfter = timelines();
+        JsonNode dashboardAfter = dashboard();
+        long changed = timelinesBefore.entrySet().stream().filter(entry -> !entry.getValue().equals(timelinesAfter.get(entry.getKey()))).count();
+        System.out.printf("[measure] replay of every topic: %d records sent again into the running system; %d of %d timelines changed,"
+                + " dashboard %s%n", sent, changed, timelinesBefore.size(), dashboardBefore.equals(dashboardAfter) ? "unchanged" : "CHANGED");
+        assertThat(timelinesAfter).isEqualTo(timelinesBefore);
+        assertThat(dashboardAfter).isEqualTo(dashboardBefore);
+    }
+
+    /** The clinic's dashboard figures, without the instant it was made at. */
+    private static JsonNode dashboard() {
+        JsonNode dashboard = api.get("/api/clinics/clinic-a/dashboard").body();
+        ((tools.jackson.databind.node.ObjectNode) dashboard).remove("generatedAt");
+        return dashboard;
+    }
+
+    private static Map<String, String> timelines() {
+        Map<String, String> timelines = new java.util.TreeMap<>();
+        for (String patientId : patients) {
+            Http.Reply reply = api.get("/api/patients/" + patientId + "/timeline");
+            assertThat(reply.status()).isEqualTo(200);
+            timelines.put(patientId, reply.raw().body());
+        }
+        return timelines;
+    }
+
+    /** Records not yet read by session-service's and outcomes-service's consumer groups, over the topics they read. */
+    private static long lag(Admin admin) throws Exception {
+        long lag = 0;
+        for (String group : List.of("session-service", "outcomes-service")) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+            for (var entry : committed.entrySet()) {
+                lag += ends.get(entry.getKey()).offset() - (entry.getValue() == null ? 0 : entry.getValue().offset());
+            }
+        }
+        return lag;
     }
 
     /** Sum of knotless_outbox_pending over the three services (metrics on their management ports, as the operator). */
