@@ -312,6 +312,66 @@ public final class KnotlessSystem implements AutoCloseable {
         return process;
     }
 
+    /**
+     * Kills a service's process at once (SIGKILL), as a crash would, and waits until it is gone: the
+     * fault tests' way. {@link #restart(Service)} starts it again.
+     */
+    public void kill(Service service) {
+        ServiceProcess process = process(service);
+        if (process == null) {
+            throw new IllegalStateException(service + " is not running");
+        }
+        process.process().destroyForcibly();
+        process.process().onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+    }
+
+    /** Starts a service that has stopped (killed, crashed) again, on its ports, and waits until it is ready. */
+    public Duration restart(Service service) {
+        ServiceProcess old = process(service);
+        if (old != null && old.process().isAlive()) {
+            throw new IllegalStateException(service + " is still running");
+        }
+        ServiceProcess process = launch(service);
+        writePidFile();
+        Duration took = process.awaitReady(options.startTimeout());
+        log.info("{} ready again on {} ({})", service, process.url(), seconds(took));
+        return took;
+    }
+
+    /**
+     * Starts a second instance of {@code service} beside the running one, with a database and a
+     * consumer group of its own, reading every topic from the beginning: it rebuilds the service's read
+     * models from the events, as an uninterrupted run made them. Its producer points at a closed port,
+     * so nothing it stages reaches the running system. For the benchmark's replay and the fault tests;
+     * the caller stops the process. {@code jvmOptions} come after the services' own (a later one wins).
+     */
+    public Process startRebuild(Service service, String database, String consumerGroup, int port, List<String> jvmOptions) {
+        Path jar = options.dataDir().resolve("jars").resolve(service.serviceName()).resolve(service.serviceName() + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("No prepared " + service + " jar at " + jar);
+        }
+        List<String> command = new ArrayList<>();
+        command.add(options.java().toString());
+        command.addAll(serviceJvmOptions());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(options.root().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(options.logDir().resolve(service.serviceName() + "-" + consumerGroup + ".log").toFile()));
+        builder.environment().putAll(environment(service));
+        builder.environment().put("SERVER_PORT", String.valueOf(port));
+        builder.environment().remove("MANAGEMENT_PORT");
+        builder.environment().put("MONGODB_URI", store.uri(database));
+        builder.environment().put("SPRING_KAFKA_CONSUMER_GROUP_ID", consumerGroup);
+        builder.environment().put("SPRING_KAFKA_PRODUCER_BOOTSTRAP_SERVERS", "127.0.0.1:" + Ports.free().gateway());
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new LaunchException("Cannot start a rebuilding " + service + ": " + e.getMessage(), e);
+        }
+    }
+
     /** True once {@link #close()} was called. */
     public boolean isClosing() {
         return closing;

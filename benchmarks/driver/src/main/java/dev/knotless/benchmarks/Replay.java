@@ -4,10 +4,7 @@ import dev.knotless.launcher.KnotlessSystem;
 import dev.knotless.launcher.Service;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -39,39 +36,13 @@ final class Replay {
     static Result measure(KnotlessSystem system, Backlog backlog, Http http, String name, Duration timeout) {
         long events = backlog.events(Backlog.TOPICS);
         String group = "outcomes-replay-" + name + "-" + System.currentTimeMillis();
-        Path jar = system.options().dataDir().resolve("jars").resolve("outcomes-service").resolve("outcomes-service.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("No prepared outcomes-service jar at " + jar);
-        }
         int port = freePort();
-        Path log = system.options().logDir().resolve("outcomes-replay-" + name + ".log");
-        List<String> command = new ArrayList<>();
-        command.add(system.options().java().toString());
-        command.addAll(KnotlessSystem.serviceJvmOptions());
         // For experiments on the consumer (a later option wins): -Dbench.replay.jvm-options="-XX:TieredStopAtLevel=4".
         String extra = System.getProperty("bench.replay.jvm-options", "").trim();
-        if (!extra.isEmpty()) {
-            command.addAll(List.of(extra.split("\\s+")));
-        }
-        command.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(system.options().root().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().put("SERVER_PORT", String.valueOf(port));
-        builder.environment().put("MONGODB_URI", system.storeUri() + "/knotless-outcomes-replay-" + name);
-        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", system.kafkaBootstrapServers());
-        builder.environment().put("SPRING_KAFKA_CONSUMER_GROUP_ID", group);
-        builder.environment().put("SPRING_KAFKA_PRODUCER_BOOTSTRAP_SERVERS", "127.0.0.1:" + freePort());
-        builder.environment().put("SURVEY_BASE_URL", system.gatewayUrl());
+        List<String> jvmOptions = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         Log.info("replay: a fresh outcomes-service (group %s) reads %d events from the beginning", group, events);
         long begin = System.nanoTime();
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot start the replaying outcomes-service", e);
-        }
+        Process process = system.startRebuild(Service.OUTCOMES, "knotless-outcomes-replay-" + name, group, port, jvmOptions);
         try {
             long deadline = begin + timeout.toNanos();
             long consuming = 0;
@@ -102,7 +73,7 @@ final class Replay {
             long lag = backlog.lag(group, Backlog.TOPICS);
             long done = lag == Long.MAX_VALUE ? 0 : events - lag;
             double seconds = consuming == 0 ? timeout.toSeconds() : (System.nanoTime() - consuming) / 1e9;
-            Log.info("replay: not finished (%s)", process.isAlive() ? "timed out" : "the process stopped, see " + log);
+            Log.info("replay: not finished (%s)", process.isAlive() ? "timed out" : "the process stopped, see its log in " + system.options().logDir());
             boolean measured = consuming != 0 && done > 0;
             return new Result(events, seconds, (System.nanoTime() - begin) / 1e9, done / Math.max(seconds, 0.001), false,
                     measured ? (cpuMs(process.toHandle()) - outcomesCpuAtStart) / done : 0,
