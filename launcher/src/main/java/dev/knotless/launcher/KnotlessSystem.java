@@ -360,11 +360,12 @@ public final class KnotlessSystem implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(options.logDir().resolve(service.serviceName() + "-" + consumerGroup + ".log").toFile()));
         builder.environment().putAll(environment(service));
+        Ports spare = Ports.free();
         builder.environment().put("SERVER_PORT", String.valueOf(port));
-        builder.environment().remove("MANAGEMENT_PORT");
+        builder.environment().put("MANAGEMENT_PORT", String.valueOf(spare.intake())); // the bind address set for it needs a port of its own
         builder.environment().put("MONGODB_URI", store.uri(database));
         builder.environment().put("SPRING_KAFKA_CONSUMER_GROUP_ID", consumerGroup);
-        builder.environment().put("SPRING_KAFKA_PRODUCER_BOOTSTRAP_SERVERS", "127.0.0.1:" + Ports.free().gateway());
+        builder.environment().put("SPRING_KAFKA_PRODUCER_BOOTSTRAP_SERVERS", "127.0.0.1:" + spare.gateway()); // nothing listens there
         try {
             return builder.start();
         } catch (IOException e) {

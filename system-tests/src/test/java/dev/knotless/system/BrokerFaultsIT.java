@@ -12,11 +12,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -24,14 +20,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import dev.knotless.events.Topics;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -108,7 +99,7 @@ class BrokerFaultsIT {
         Queue<String[]> sessionsAcknowledged = new ConcurrentLinkedQueue<>(); // {patientId, sessionId}
         Queue<String[]> surveysAcknowledged = new ConcurrentLinkedQueue<>();  // {patientId, followUpId}
         AtomicInteger refused = new AtomicInteger();
-        concurrently(SESSIONS_DURING + SURVEYS_DURING, i -> {
+        Load.concurrently(SESSIONS_DURING + SURVEYS_DURING, i -> {
             if (i % 2 == 0 && i / 2 < SESSIONS_DURING) {
                 String patientId = patients.get((i / 2) % PATIENTS);
                 Http.Reply reply = api.post("/api/patients/" + patientId + "/sessions", Bodies.session(Duration.ofHours(1)));
@@ -129,10 +120,12 @@ class BrokerFaultsIT {
                 }
             }
         });
-        int staged = outboxPending();
+        Backlog backlog = new Backlog(system, operatorToken);
+        int staged = backlog.outboxPending();
         system.startBroker();
 
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> outboxPending() == 0);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> backlog.outboxPending() == 0);
+        backlog.close();
         // Applied: each acknowledged session and answer on its patient's timeline; counted to see doubles as well as losses.
         Map<String, Long> sessionsSeen = new java.util.HashMap<>();
         Map<String, Long> answersSeen = new java.util.HashMap<>();
@@ -208,8 +201,9 @@ class BrokerFaultsIT {
         assertThat(sent).as("records replayed").isPositive();
 
         // Applied: the consumer groups have read everything sent, twice over, and nothing new is staged.
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafkaBootstrapServers()))) {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> lag(admin) == 0 && outboxPending() == 0);
+        try (Backlog backlog = new Backlog(system, operatorToken)) {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> backlog.lag("session-service") == 0 && backlog.lag("outcomes-service") == 0 && backlog.outboxPending() == 0);
         }
         Map<String, String> timelinesAfter = timelines();
         JsonNode dashboardAfter = dashboard();
@@ -235,51 +229,5 @@ class BrokerFaultsIT {
             timelines.put(patientId, reply.raw().body());
         }
         return timelines;
-    }
-
-    /** Records not yet read by session-service's and outcomes-service's consumer groups, over the topics they read. */
-    private static long lag(Admin admin) throws Exception {
-        long lag = 0;
-        for (String group : List.of("session-service", "outcomes-service")) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-            committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-            var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-            for (var entry : committed.entrySet()) {
-                lag += ends.get(entry.getKey()).offset() - (entry.getValue() == null ? 0 : entry.getValue().offset());
-            }
-        }
-        return lag;
-    }
-
-    /** Sum of knotless_outbox_pending over the three services (metrics on their management ports, as the operator). */
-    private static int outboxPending() {
-        int pending = 0;
-        for (Service service : Service.BEHIND_GATEWAY) {
-            String text = new Http(system.managementUrl(service), operatorToken).getText("/actuator/prometheus");
-            assertThat(text).as("metrics of " + service).isNotNull();
-            for (String line : text.split("\n")) {
-                if (line.startsWith("knotless_outbox_pending")) {
-                    pending += (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
-        }
-        return pending;
-    }
-
-    private static void concurrently(int count, IntConsumer task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> task.accept(index)));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
     }
 }

@@ -41,6 +41,11 @@ final class RunningSystem implements AutoCloseable {
         return new AuthorizationCodeFlow(URI.create(system.issuer())).accessToken(username, password);
     }
 
+    /** The launcher's system itself, for what a fault test does to it (kill, restart, rebuild). */
+    KnotlessSystem system() {
+        return system;
+    }
+
     /** {@code 127.0.0.1:<port>} of the broker. */
     String kafkaBootstrapServers() {
         return system.kafkaBootstrapServers();
