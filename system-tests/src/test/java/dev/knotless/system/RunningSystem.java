@@ -60,6 +60,25 @@ final class RunningSystem implements AutoCloseable {
         system.startBroker();
     }
 
+    /** {@code 127.0.0.1:<port>} of the broker, for a test that sends to it or reads from it directly. */
+    String kafkaBootstrapServers() {
+        return system.kafkaBootstrapServers();
+    }
+
+    /** A store outage: the services keep running without their store until {@link #startStore()}. */
+    void stopStore() {
+        system.stopStore();
+    }
+
+    void startStore() {
+        system.startStore();
+    }
+
+    /** The repository the system runs from (its built jars, the launcher's among them). */
+    Path root() {
+        return system.options().root();
+    }
+
     @Override
     public void close() {
         system.close();
