@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -86,6 +87,7 @@ class BrokerOutageIT {
         // minute), and this test is about the broker, not the gateway.
         Http patientsPhone = new Http(system.url(Service.OUTCOMES), null);
         system.stopBroker();
+        Instant stopped = Instant.now();
         Queue<String[]> sessionsAcknowledged = new ConcurrentLinkedQueue<>(); // {patientId, sessionId}
         Queue<String[]> surveysAcknowledged = new ConcurrentLinkedQueue<>();  // {patientId, followUpId}
         AtomicInteger refused = new AtomicInteger();
@@ -111,6 +113,22 @@ class BrokerOutageIT {
             }
         });
         int staged = outboxPending();
+        // Safety fails closed: session-service cannot confirm its read model current without the broker, and once that
+        // was last done knotless.safety.max-staleness (30 s) ago, sessions are refused as stale. One session a second
+        // until then; one accepted before is acknowledged like the others.
+        AtomicReference<Duration> firstStale = new AtomicReference<>();
+        AtomicInteger probes = new AtomicInteger();
+        Http.Reply stale = await().atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            probes.incrementAndGet();
+            String patientId = patients.get(probes.get() % PATIENTS);
+            Http.Reply reply = api.post("/api/patients/" + patientId + "/sessions", session(Duration.ofHours(1)));
+            if (reply.status() == 201) {
+                sessionsAcknowledged.add(new String[] {patientId, reply.text("sessionId")});
+            } else if (firstStale.get() == null) {
+                firstStale.set(Duration.between(stopped, Instant.now()));
+            }
+            return reply;
+        }, reply -> reply.status() != 201 && Duration.between(stopped, Instant.now()).toSeconds() > 30);
         system.startBroker();
 
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> outboxPending() == 0);
@@ -139,15 +157,18 @@ class BrokerOutageIT {
         long sessionsLost = sessionsAcknowledged.stream().filter(ack -> !sessionsSeen.containsKey(ack[1])).count();
         long answersLost = surveysAcknowledged.stream().filter(ack -> !answersSeen.containsKey(ack[1])).count();
         System.out.printf("[measure] broker down: %d submitted, %d acknowledged (%d sessions, %d survey answers), %d refused, %d staged in outboxes"
-                        + " during the outage; %d applied, %d lost, %d duplicated after it%n",
-                SESSIONS_DURING + SURVEYS_DURING, sessionsAcknowledged.size() + surveysAcknowledged.size(), sessionsAcknowledged.size(),
-                surveysAcknowledged.size(), refused.get(), staged,
+                        + " during the outage; sessions refused as %s from %.1f s after the stop (%d probes, one a second); %d applied,"
+                        + " %d lost, %d duplicated after it%n",
+                SESSIONS_DURING + SURVEYS_DURING + probes.get(), sessionsAcknowledged.size() + surveysAcknowledged.size(), sessionsAcknowledged.size(),
+                surveysAcknowledged.size(), refused.get(), staged, stale.text("type"), firstStale.get().toMillis() / 1000.0, probes.get(),
                 sessionsAcknowledged.size() - sessionsLost + surveysAcknowledged.size() - answersLost, sessionsLost + answersLost,
                 sessionsDoubled + answersDoubled);
         // Survey answers need nothing from Kafka to be taken; sessions are taken until the safety data are 30 s old.
         assertThat(surveysAcknowledged).as("survey answers acknowledged during the outage").hasSize(SURVEYS_DURING);
         assertThat(sessionsAcknowledged).as("sessions acknowledged during the outage").isNotEmpty();
         assertThat(staged).as("events waiting in the outboxes during the outage").isPositive();
+        assertThat(stale.status()).isEqualTo(503);
+        assertThat(stale.text("type")).as("a session more than 30 s after the broker stopped").isEqualTo("/problems/safety-data-stale");
         assertThat(sessionsLost + answersLost).isZero();
         assertThat(sessionsDoubled + answersDoubled).isZero();
     }
