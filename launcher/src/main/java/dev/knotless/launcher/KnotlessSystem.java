@@ -61,6 +61,7 @@ public final class KnotlessSystem implements AutoCloseable {
     private EmbeddedKafka kafka;
     private boolean brokerStopped;
     private EmbeddedStore store;
+    private boolean storeStopped;
     private Duration startupTime;
     private volatile boolean closing;
 
@@ -206,8 +207,10 @@ public final class KnotlessSystem implements AutoCloseable {
             kafka = null;
         }
         if (store != null) {
-            log.info("Closing the store");
-            store.close();
+            if (!storeStopped) {
+                log.info("Closing the store");
+                store.close();
+            }
             store = null;
         }
         try {
@@ -288,6 +291,30 @@ public final class KnotlessSystem implements AutoCloseable {
             brokerStopped = false;
         }
         log.info("Kafka broker ready again on {}", started.bootstrapServers());
+    }
+
+    /**
+     * Stops the store while everything else runs, as a store outage would: the services lose their
+     * connections and get none until {@link #startStore()} opens the same H2 file on the same port
+     * again (closing writes everything to the file first).
+     */
+    public synchronized void stopStore() {
+        if (store == null || storeStopped) {
+            return;
+        }
+        log.info("Stopping the store (the services keep running)");
+        store.close();
+        storeStopped = true;
+    }
+
+    /** Starts the store stopped by {@link #stopStore()} again, on the same port and file. */
+    public synchronized void startStore() {
+        if (!storeStopped || closing) {
+            return;
+        }
+        store = EmbeddedStore.start(options.dataDir(), options.ports().store());
+        storeStopped = false;
+        log.info("Store ready again on {}", store.connectionString());
     }
 
     private synchronized void adopt(EmbeddedKafka startedKafka, EmbeddedStore startedStore) {

@@ -1,7 +1,5 @@
 package dev.knotless.system;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.knotless.launcher.Service;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,14 +14,12 @@ import org.apache.kafka.common.TopicPartition;
 /** What is still on its way in a running system: records not yet read by a consumer group, events still in outboxes. */
 final class Backlog implements AutoCloseable {
 
-    private final RunningSystem system;
-    private final String operatorToken;
+    private final Metrics metrics;
     private final Admin admin;
 
     /** {@code operatorToken}: the operator demo account's, which may read the services' metrics. */
     Backlog(RunningSystem system, String operatorToken) {
-        this.system = system;
-        this.operatorToken = operatorToken;
+        this.metrics = new Metrics(system, operatorToken);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafkaBootstrapServers()));
     }
 
@@ -43,17 +39,11 @@ final class Backlog implements AutoCloseable {
         return lag;
     }
 
-    /** Sum of knotless_outbox_pending over the three services (their management ports, as the operator). */
+    /** Sum of {@code knotless.outbox.pending} over the three services (their management ports, as the operator). */
     int outboxPending() {
         int pending = 0;
         for (Service service : Service.BEHIND_GATEWAY) {
-            String text = new Http(system.managementUrl(service), operatorToken).getText("/actuator/prometheus");
-            assertThat(text).as("metrics of " + service).isNotNull();
-            for (String line : text.split("\n")) {
-                if (line.startsWith("knotless_outbox_pending")) {
-                    pending += (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
+            pending += (int) metrics.sum(service, "knotless_outbox_pending", null);
         }
         return pending;
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.knotless.launcher.Service;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -70,7 +72,7 @@ class BrokerFaultsIT {
         // Before the outage: patients with a cleared intake, and sessions whose H24 survey is open, each with a link.
         for (int i = 0; i < PATIENTS; i++) {
             String id = api.post("/api/patients", Map.of("givenName", "Outage", "familyName", "Drill-" + i, "dateOfBirth", "1975-06-01")).text("patientId");
-            assertThat(api.post("/api/patients/" + id + "/intake", Bodies.clearedIntake()).status()).isEqualTo(201);
+            assertThat(api.post("/api/patients/" + id + "/intake", Requests.intake()).status()).isEqualTo(201);
             patients.add(id);
         }
         List<String> tokens = new ArrayList<>();
@@ -80,7 +82,7 @@ class BrokerFaultsIT {
             String patientId = patients.get(i % PATIENTS);
             // session-service learns of the intake from Kafka: retried until it has.
             String sessionId = await().atMost(Duration.ofSeconds(30)).until(
-                    () -> api.post("/api/patients/" + patientId + "/sessions", Bodies.session(Duration.ofHours(30))), reply -> reply.status() == 201).text("sessionId");
+                    () -> api.post("/api/patients/" + patientId + "/sessions", Requests.session(Duration.ofHours(30), false)), reply -> reply.status() == 201).text("sessionId");
             String followUpId = UUID.nameUUIDFromBytes(("follow-up:" + sessionId + ":H24").getBytes(StandardCharsets.UTF_8)).toString();
             followUps.add(followUpId);
             patientOfFollowUp.put(followUpId, patientId);
@@ -96,13 +98,14 @@ class BrokerFaultsIT {
         // minute), and this test is about the broker, not the gateway.
         Http patientsPhone = new Http(system.url(Service.OUTCOMES), null);
         system.stopBroker();
+        Instant stopped = Instant.now();
         Queue<String[]> sessionsAcknowledged = new ConcurrentLinkedQueue<>(); // {patientId, sessionId}
         Queue<String[]> surveysAcknowledged = new ConcurrentLinkedQueue<>();  // {patientId, followUpId}
         AtomicInteger refused = new AtomicInteger();
         Load.concurrently(SESSIONS_DURING + SURVEYS_DURING, i -> {
             if (i % 2 == 0 && i / 2 < SESSIONS_DURING) {
                 String patientId = patients.get((i / 2) % PATIENTS);
-                Http.Reply reply = api.post("/api/patients/" + patientId + "/sessions", Bodies.session(Duration.ofHours(1)));
+                Http.Reply reply = api.post("/api/patients/" + patientId + "/sessions", Requests.session(Duration.ofHours(1), false));
                 if (reply.status() == 201) {
                     sessionsAcknowledged.add(new String[] {patientId, reply.text("sessionId")});
                 } else {
@@ -122,6 +125,22 @@ class BrokerFaultsIT {
         });
         Backlog backlog = new Backlog(system, operatorToken);
         int staged = backlog.outboxPending();
+        // Safety fails closed: session-service cannot confirm its read model current without the broker, and once that
+        // was last done knotless.safety.max-staleness (30 s) ago, sessions are refused as stale. One session a second
+        // until then; one accepted before is acknowledged like the others.
+        AtomicReference<Duration> firstStale = new AtomicReference<>();
+        AtomicInteger probes = new AtomicInteger();
+        Http.Reply stale = await().atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            probes.incrementAndGet();
+            String patientId = patients.get(probes.get() % PATIENTS);
+            Http.Reply reply = api.post("/api/patients/" + patientId + "/sessions", Requests.session(Duration.ofHours(1), false));
+            if (reply.status() == 201) {
+                sessionsAcknowledged.add(new String[] {patientId, reply.text("sessionId")});
+            } else if (firstStale.get() == null) {
+                firstStale.set(Duration.between(stopped, Instant.now()));
+            }
+            return reply;
+        }, reply -> reply.status() != 201 && Duration.between(stopped, Instant.now()).toSeconds() > 30);
         system.startBroker();
 
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> backlog.outboxPending() == 0);
@@ -151,15 +170,18 @@ class BrokerFaultsIT {
         long sessionsLost = sessionsAcknowledged.stream().filter(ack -> !sessionsSeen.containsKey(ack[1])).count();
         long answersLost = surveysAcknowledged.stream().filter(ack -> !answersSeen.containsKey(ack[1])).count();
         System.out.printf("[measure] broker down: %d submitted, %d acknowledged (%d sessions, %d survey answers), %d refused, %d staged in outboxes"
-                        + " during the outage; %d applied, %d lost, %d duplicated after it%n",
-                SESSIONS_DURING + SURVEYS_DURING, sessionsAcknowledged.size() + surveysAcknowledged.size(), sessionsAcknowledged.size(),
-                surveysAcknowledged.size(), refused.get(), staged,
+                        + " during the outage; sessions refused as %s from %.1f s after the stop (%d probes, one a second); %d applied,"
+                        + " %d lost, %d duplicated after it%n",
+                SESSIONS_DURING + SURVEYS_DURING + probes.get(), sessionsAcknowledged.size() + surveysAcknowledged.size(), sessionsAcknowledged.size(),
+                surveysAcknowledged.size(), refused.get(), staged, stale.text("type"), firstStale.get().toMillis() / 1000.0, probes.get(),
                 sessionsAcknowledged.size() - sessionsLost + surveysAcknowledged.size() - answersLost, sessionsLost + answersLost,
                 sessionsDoubled + answersDoubled);
         // Survey answers need nothing from Kafka to be taken; sessions are taken until the safety data are 30 s old.
         assertThat(surveysAcknowledged).as("survey answers acknowledged during the outage").hasSize(SURVEYS_DURING);
         assertThat(sessionsAcknowledged).as("sessions acknowledged during the outage").isNotEmpty();
         assertThat(staged).as("events waiting in the outboxes during the outage").isPositive();
+        assertThat(stale.status()).isEqualTo(503);
+        assertThat(stale.text("type")).as("a session more than 30 s after the broker stopped").isEqualTo("/problems/safety-data-stale");
         assertThat(sessionsLost + answersLost).isZero();
         assertThat(sessionsDoubled + answersDoubled).isZero();
     }

@@ -57,12 +57,12 @@ class ConsumerCrashIT {
         List<String> patients = new ArrayList<>();
         for (int i = 0; i < PATIENTS; i++) {
             String id = intake.post("/api/patients", Map.of("givenName", "Crash", "familyName", "Test-" + i, "dateOfBirth", "1968-11-30")).text("patientId");
-            assertThat(intake.post("/api/patients/" + id + "/intake", Bodies.clearedIntake()).status()).isEqualTo(201);
+            assertThat(intake.post("/api/patients/" + id + "/intake", Requests.intake()).status()).isEqualTo(201);
             patients.add(id);
         }
         // session-service learns of the intakes from Kafka: the last patient's first session waits for it.
         await().atMost(Duration.ofSeconds(30)).until(() -> sessions.post("/api/patients/" + patients.getLast() + "/sessions",
-                Bodies.session(Duration.ofHours(30))).status() == 201);
+                Requests.session(Duration.ofHours(30), false)).status() == 201);
 
         AtomicInteger recorded = new AtomicInteger(1);
         try (Backlog backlog = new Backlog(system, system.signIn("operator"))) {
@@ -70,7 +70,7 @@ class ConsumerCrashIT {
             Thread load = Thread.ofVirtual().start(() -> {
                 try {
                     Load.concurrently(SESSIONS - 1, i -> {
-                        if (sessions.post("/api/patients/" + patients.get(i % PATIENTS) + "/sessions", Bodies.session(Duration.ofHours(30))).status() == 201) {
+                        if (sessions.post("/api/patients/" + patients.get(i % PATIENTS) + "/sessions", Requests.session(Duration.ofHours(30), false)).status() == 201) {
                             recorded.incrementAndGet();
                         }
                     });

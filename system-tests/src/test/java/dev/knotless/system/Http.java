@@ -54,10 +54,17 @@ final class Http {
     }
 
     Reply post(String path, Object body) {
+        return post(path, body, java.util.Map.of());
+    }
+
+    /** A POST with more headers, e.g. {@code Idempotency-Key}. */
+    Reply post(String path, Object body, java.util.Map<String, String> headers) {
         String json = body instanceof String s ? s : JSON.writeValueAsString(body);
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        headers.forEach(request::header);
+        return send(request);
     }
 
     private Reply send(HttpRequest.Builder request) {

@@ -67,7 +67,7 @@ class LauncherKilledIT {
                             continue;
                         }
                         String id = patient.text("patientId");
-                        if (api.post("/api/patients/" + id + "/intake", Bodies.clearedIntake()).status() == 201) {
+                        if (api.post("/api/patients/" + id + "/intake", Requests.intake()).status() == 201) {
                             acknowledged.add(id);
                         }
                     } catch (UncheckedIOException | IllegalStateException e) {
@@ -101,7 +101,7 @@ class LauncherKilledIT {
         // Each intake's event reached session-service: a session for each patient passes its safety gate.
         AtomicInteger sessions = new AtomicInteger();
         for (String id : beforeKill) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> again.post("/api/patients/" + id + "/sessions", Bodies.session(Duration.ofHours(1))).status() == 201);
+            await().atMost(Duration.ofSeconds(60)).until(() -> again.post("/api/patients/" + id + "/sessions", Requests.session(Duration.ofHours(1), false)).status() == 201);
             sessions.incrementAndGet();
         }
         System.out.printf("[measure] kill -9 of the launcher: %d submitted, %d acknowledged (patient and intake), %d found after the restart,"

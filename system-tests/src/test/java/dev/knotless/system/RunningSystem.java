@@ -46,11 +46,6 @@ final class RunningSystem implements AutoCloseable {
         return system;
     }
 
-    /** {@code 127.0.0.1:<port>} of the broker. */
-    String kafkaBootstrapServers() {
-        return system.kafkaBootstrapServers();
-    }
-
     /** A service's own address, behind the gateway. */
     String url(dev.knotless.launcher.Service service) {
         return system.url(service);
@@ -68,6 +63,25 @@ final class RunningSystem implements AutoCloseable {
 
     void startBroker() {
         system.startBroker();
+    }
+
+    /** {@code 127.0.0.1:<port>} of the broker, for a test that sends to it or reads from it directly. */
+    String kafkaBootstrapServers() {
+        return system.kafkaBootstrapServers();
+    }
+
+    /** A store outage: the services keep running without their store until {@link #startStore()}. */
+    void stopStore() {
+        system.stopStore();
+    }
+
+    void startStore() {
+        system.startStore();
+    }
+
+    /** The repository the system runs from (its built jars, the launcher's among them). */
+    Path root() {
+        return system.options().root();
     }
 
     @Override

@@ -89,7 +89,8 @@ public class TimelineProjector {
                 log.debug("Timeline of patient {} changed meanwhile while {}; trying again", patientId, doing);
             }
         }
-        throw new IllegalStateException("The timeline of patient " + patientId + " kept changing while " + doing + "; the consumer retries");
+        // A version clash, so the consumer retries the event later (FailureClassifier); any other exception would dead-letter a good event.
+        throw new OptimisticLockingFailureException("The timeline of patient " + patientId + " kept changing while " + doing);
     }
 
     private void handOver(Timeline timeline) {

@@ -78,8 +78,11 @@ public class KafkaMessagingConfiguration {
         // retries by default), it cannot hold up the events behind it. A store or broker that is down
         // is not the message's fault: retried, patiently and in order, instead of dead-lettering a
         // good event nobody would replay.
-        var handler = new DefaultErrorHandler(recoverer, new FixedBackOff(0, 0));
-        handler.setBackOffFunction((record, exception) -> FailureClassifier.isTransient(exception) ? untilItWorks(consumer) : null);
+        // The default back-off is the transient one and the function picks "no retry" for the rest, not the other way
+        // round: Spring Kafka never asks the function when the default back-off has no retries (FailedRecordTracker's
+        // noRetries), which dead-lettered every good event the first time the store was out of reach (fault test 5).
+        var handler = new DefaultErrorHandler(recoverer, untilItWorks(consumer));
+        handler.setBackOffFunction((record, exception) -> FailureClassifier.isTransient(exception) ? null : new FixedBackOff(0, 0));
         handler.setRetryListeners(retries);
         return handler;
     }

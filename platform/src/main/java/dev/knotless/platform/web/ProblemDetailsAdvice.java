@@ -1,5 +1,7 @@
 package dev.knotless.platform.web;
 
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,6 +9,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
@@ -57,6 +60,20 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> concurrentUpdate(OptimisticLockingFailureException e) {
         return problem(new ProblemException(HttpStatus.CONFLICT, "concurrent-update", "Concurrent update",
                 "The resource was changed by another request; read it again and retry"));
+    }
+
+    /**
+     * The store out of reach (no server within {@code knotless.store.server-selection-timeout}, a
+     * connection refused or cut): the world's fault, not the request's, and it passes. Spring Data's
+     * translation and the driver's own exceptions (code that uses the collection directly). The
+     * write did not happen, since the store is where it would have happened.
+     */
+    @ExceptionHandler({DataAccessResourceFailureException.class, MongoTimeoutException.class, MongoSocketException.class})
+    ResponseEntity<ProblemDetail> storeUnavailable(RuntimeException e) {
+        log.warn("The store cannot be reached; the request is refused: {}", e.getClass().getSimpleName());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+                .body(new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "store-unavailable", "Service unavailable",
+                        "The data store cannot be reached; try again shortly").toProblemDetail());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

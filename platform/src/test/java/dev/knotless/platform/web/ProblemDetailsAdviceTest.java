@@ -74,6 +74,17 @@ class ProblemDetailsAdviceTest {
             throw ProblemException.notFound("thing", thingId);
         }
 
+        @GetMapping("/store-down")
+        String storeDown() {
+            throw new org.springframework.dao.DataAccessResourceFailureException("Timed out while waiting for a server",
+                    new com.mongodb.MongoTimeoutException("Timed out while waiting for a server"));
+        }
+
+        @GetMapping("/store-down-raw")
+        String storeDownRaw() {
+            throw new com.mongodb.MongoTimeoutException("Timed out while waiting for a server");
+        }
+
         @GetMapping("/boom")
         String boom() {
             throw new IllegalStateException("secret patient detail");
@@ -155,6 +166,16 @@ class ProblemDetailsAdviceTest {
                 .andExpect(jsonPath("$.errors[0].field").value("thingId"));
         mvc.perform(get("/things/" + UUID.randomUUID())).andExpect(status().isNotFound())
                 .andExpect(jsonPath("$.type").value("/problems/thing-not-found"));
+    }
+
+    @Test
+    void aStoreOutOfReachIsA503NotA500() throws Exception {
+        for (String path : List.of("/store-down", "/store-down-raw")) {
+            mvc.perform(get(path)).andExpect(status().isServiceUnavailable())
+                    .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                    .andExpect(jsonPath("$.type").value("/problems/store-unavailable"))
+                    .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.header().string("Retry-After", "5"));
+        }
     }
 
     @Test

@@ -5,6 +5,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -44,7 +46,8 @@ public class PatientReadModel {
     /**
      * Applies one event in one write (its effect and its id together). Upserts, so an event may
      * arrive before the patient's registration. A concurrent write of the same patient makes the
-     * save fail on its version; the listener then throws and the delivery is retried.
+     * save fail on its version (the first save of a patient: on its key); the listener then throws
+     * and the delivery is retried.
      */
     void apply(EventEnvelope event) {
         if (!PatientDocument.isRelevant(event.payload())) {
@@ -54,7 +57,13 @@ public class PatientReadModel {
         PatientDocument patient = patients.findById(event.patientId().toString())
                 .orElseGet(() -> new PatientDocument(event.patientId()));
         if (patient.apply(event)) {
-            patients.save(patient);
+            try {
+                patients.save(patient);
+            } catch (DuplicateKeyException insertedMeanwhile) {
+                // The first event of a patient on each of the two listeners at once: both insert, one loses. A race, not the
+                // message's fault (a duplicate key would be dead-lettered): retried, it finds the document and updates it.
+                throw new OptimisticLockingFailureException("Patient " + event.patientId() + " was inserted meanwhile", insertedMeanwhile);
+            }
             log.info("Applied {} {} to patient {}", event.type().wireName(), event.eventId(), event.patientId());
         } else {
             log.info("Skipped {} {} for patient {}: already applied", event.type().wireName(), event.eventId(), event.patientId());

@@ -6,14 +6,18 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
-/** Request bodies the fault tests send: a cleared intake and a plain needling session (fictional, no patient data). */
-final class Bodies {
+/** Request bodies of the public API, as a therapist's and a patient's clients send them. */
+final class Requests {
 
-    private Bodies() {
+    private Requests() {
     }
 
-    /** An intake with nothing that makes needling unsafe, assessed a few days ago. */
-    static Map<String, Object> clearedIntake() {
+    static Map<String, Object> patient(String givenName, String familyName) {
+        return Map.of("givenName", givenName, "familyName", familyName, "dateOfBirth", "1978-02-11");
+    }
+
+    /** A cleared intake, assessed three days ago. */
+    static Map<String, Object> intake() {
         return Map.of("assessedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(3)).toString(),
                 "complaints", List.of(Map.of("bodyRegion", "SHOULDER", "side", "RIGHT", "description", "overuse")),
                 "painNprs", 6,
@@ -23,13 +27,19 @@ final class Bodies {
                 "rom", List.of(Map.of("joint", "SHOULDER", "movement", "FLEXION", "side", "RIGHT", "degrees", 120)));
     }
 
-    /** A 30-minute session of one needle that ended {@code endedAgo} ago. */
-    static Map<String, Object> session(Duration endedAgo) {
+    /** A session that ended {@code endedAgo} ago (30 h: its H24 survey is open at once). */
+    static Map<String, Object> session(Duration endedAgo, boolean adverseEventReviewed) {
         Instant ended = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(endedAgo);
         return Map.of("startedAt", ended.minus(Duration.ofMinutes(30)).toString(), "endedAt", ended.toString(),
                 "needling", List.of(Map.of("muscle", "UPPER_TRAPEZIUS", "side", "RIGHT", "technique", "DEEP", "needles", 1, "dwellSeconds", 30,
                         "twitchResponse", false)),
                 "adjuncts", List.of(), "painBefore", 6, "painAfter", 4, "rom", List.of(),
-                "precautionAcknowledged", false, "adverseEventReviewed", false, "notes", "");
+                "precautionAcknowledged", false, "adverseEventReviewed", adverseEventReviewed, "notes", "");
+    }
+
+    /** A survey answer; {@code severity} NONE, MINOR or SIGNIFICANT (which raises a HIGH alert). */
+    static Map<String, Object> surveyAnswer(String severity) {
+        return Map.of("soreness", 3, "pain", 2, "bruising", false, "fatigue", false, "lightheaded", false,
+                "adverseEvent", Map.of("severity", severity, "description", severity.equals("NONE") ? "" : "dizzy for an hour"), "comment", "");
     }
 }
