@@ -23,10 +23,10 @@ public record FollowUpProperties(
         if (sweepInterval.isNegative() || sweepInterval.isZero()) {
             throw new IllegalArgumentException("knotless.outcomes.follow-up.sweep-interval must be positive");
         }
-        // The sweep's lock is held at least one interval and at most 5 minutes (FollowUpSweep): ShedLock refuses the reverse on every pass.
-        if (sweepInterval.compareTo(FollowUpSweep.LOCK_AT_MOST_FOR) > 0) {
+        // The sweep's lock is held at least one interval and at most 5 minutes (FollowUpSweepJob): ShedLock refuses the reverse on every pass.
+        if (sweepInterval.compareTo(FollowUpSweepJob.LOCK_AT_MOST_FOR) > 0) {
             throw new IllegalArgumentException("knotless.outcomes.follow-up.sweep-interval must be at most "
-                    + FollowUpSweep.LOCK_AT_MOST_FOR.toMinutes() + " minutes");
+                    + FollowUpSweepJob.LOCK_AT_MOST_FOR.toMinutes() + " minutes");
         }
         if (sweepOverlap.isNegative()) {
             throw new IllegalArgumentException("knotless.outcomes.follow-up.sweep-overlap must not be negative");

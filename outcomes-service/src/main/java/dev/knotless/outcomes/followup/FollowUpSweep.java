@@ -3,7 +3,6 @@ package dev.knotless.outcomes.followup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -12,11 +11,9 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.OptimisticLockingFailureException;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,8 +28,9 @@ import org.springframework.stereotype.Component;
  * follow-up is not there yet; the next passes read that bucket again. Every transition is
  * idempotent ({@link FollowUpLifecycle#advance} changes nothing on a follow-up already in the
  * status of the present) and saved under the version check, so two instances sweeping at once
- * move each follow-up once. Runs every {@code knotless.outcomes.follow-up.sweep-interval} on one
- * instance (the lock {@value #JOB}); tests call {@link #sweep()} after moving the clock.
+ * move each follow-up once. {@link FollowUpSweepJob} runs it every
+ * {@code knotless.outcomes.follow-up.sweep-interval} on one instance; tests call {@link #sweep()}
+ * after moving the clock.
  */
 @Component
 public class FollowUpSweep {
@@ -43,10 +41,6 @@ public class FollowUpSweep {
     /** Follow-ups per load; a run of whole buckets, so one bucket is never split. */
     static final int FOLLOW_UPS_PER_CHUNK = 200;
     private static final int ATTEMPTS = 3;
-    /** The name of its lock (platform's ShedLock, one document in the service's database). */
-    static final String JOB = "follow-up-sweep";
-    /** The lock's {@code lockAtMostFor} below, which the sweep interval may not exceed ({@link FollowUpProperties}). */
-    static final Duration LOCK_AT_MOST_FOR = Duration.ofMinutes(5);
 
     private final FollowUpRepository followUps;
     private final FollowUpSchedule schedule;
@@ -63,30 +57,6 @@ public class FollowUpSweep {
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
-    }
-
-    /*
-     * One instance sweeps per interval: two at once are safe (see above) but each would read the same
-     * buckets and lose version checks to the other. lockAtLeastFor is the interval: an instance whose
-     * turn comes within an interval of another's pass skips it, while the holder's own next turn
-     * comes an interval after its pass ended and finds the lock free (unless its wall clock runs slow
-     * by more than a pass lasts: then it skips one turn). lockAtMostFor is how long an
-     * instance that died mid-pass holds the sweep up: 5 minutes delays MISSED by no more than that,
-     * and is longer than a pass catching up after a long downtime usually takes (a longer one may
-     * meet another instance's pass, which is safe).
-     */
-    @Scheduled(initialDelayString = "${knotless.outcomes.follow-up.sweep-interval:30s}",
-            fixedDelayString = "${knotless.outcomes.follow-up.sweep-interval:30s}")
-    @SchedulerLock(name = JOB, lockAtMostFor = "5m", lockAtLeastFor = "${knotless.outcomes.follow-up.sweep-interval:30s}")
-    public void scheduledSweep() {
-        try {
-            int moved = sweep();
-            if (moved > 0) {
-                log.info("Follow-up sweep moved {} follow-ups", moved);
-            }
-        } catch (RuntimeException e) {
-            log.warn("Follow-up sweep failed, next pass retries: {}", e.getMessage());
-        }
     }
 
     /** One pass; returns how many follow-ups changed status. */

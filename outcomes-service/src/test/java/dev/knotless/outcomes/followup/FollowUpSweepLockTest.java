@@ -49,7 +49,8 @@ class FollowUpSweepLockTest {
                 .withPropertyValues("knotless.outcomes.follow-up.sweep-interval=" + INTERVAL.toSeconds() + "s")
                 .withBean(MongoTemplate.class, () -> new MongoTemplate(client, "knotless-outcomes"))
                 .withBean(FollowUpSweep.class, () -> new FollowUpSweep(mock(FollowUpRepository.class), schedule,
-                        mock(FollowUpLifecycle.class), properties, Clock.systemUTC(), new SimpleMeterRegistry()));
+                        mock(FollowUpLifecycle.class), properties, Clock.systemUTC(), new SimpleMeterRegistry()))
+                .withBean(FollowUpSweepJob.class);
     }
 
     /** Passes that ran, counted by their first read of the schedule. */
@@ -71,38 +72,39 @@ class FollowUpSweepLockTest {
         when(schedule.sweptThrough()).thenAnswer(call -> Optional.of(Instant.now()));
 
         instance().run(first -> instance().run(second -> {
-            var firstSweep = first.getBean(FollowUpSweep.class);
-            var secondSweep = second.getBean(FollowUpSweep.class);
+            var firstSweep = first.getBean(FollowUpSweepJob.class);
+            var secondSweep = second.getBean(FollowUpSweepJob.class);
 
-            firstSweep.scheduledSweep();
-            secondSweep.scheduledSweep();
+            firstSweep.run();
+            secondSweep.run();
             assertThat(passes()).isEqualTo(1);
 
             lockClock.advance(INTERVAL.minusSeconds(1));
-            secondSweep.scheduledSweep();
-            firstSweep.scheduledSweep();
+            secondSweep.run();
+            firstSweep.run();
             assertThat(passes()).as("within the interval of the first pass").isEqualTo(1);
 
             lockClock.advance(Duration.ofSeconds(1));
-            secondSweep.scheduledSweep();
-            firstSweep.scheduledSweep();
+            secondSweep.run();
+            firstSweep.run();
             assertThat(passes()).isEqualTo(2);
 
             Document lock = client.getDatabase("knotless-outcomes").getCollection(KnotlessLockAutoConfiguration.COLLECTION)
-                    .find(new Document("_id", FollowUpSweep.JOB)).first();
+                    .find(new Document("_id", FollowUpSweepJob.JOB)).first();
             assertThat(lock).as("the lock, named after the job").isNotNull();
             assertThat(lock.getDate("lockUntil").toInstant()).isEqualTo(lockClock.instant().plus(INTERVAL));
         }));
     }
 
     @Test
-    void aCallOfTheSweepItselfIsNotLocked() {
+    void theSweepItselfIsNotLockedNorProxied() {
         when(schedule.sweptThrough()).thenAnswer(call -> Optional.of(Instant.now()));
         instance().run(context -> {
+            context.getBean(FollowUpSweepJob.class).run();
             var sweep = context.getBean(FollowUpSweep.class);
-            sweep.scheduledSweep();
-            sweep.sweep(); // what tests and nothing else call: not the scheduled method, so not held back
+            sweep.sweep(); // what tests call: not the scheduled job, so not held back
             assertThat(passes()).isEqualTo(2);
+            assertThat(org.springframework.aop.support.AopUtils.isAopProxy(sweep)).as("a plain object, whose monitor tests hold").isFalse();
         });
     }
 }
