@@ -1,5 +1,7 @@
 package dev.knotless.platform.lock;
 
+import com.mongodb.ReadConcern;
+import com.mongodb.client.MongoDatabase;
 import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.provider.mongo.MongoLockProvider;
@@ -32,11 +34,20 @@ public class KnotlessLockAutoConfiguration {
     /** Where the locks are, in each service's own database. */
     public static final String COLLECTION = "shedLock";
 
-    /** On the collection {@value #COLLECTION}, with majority write and read concerns (ShedLock's own choice for a database). */
+    /**
+     * On the collection {@value #COLLECTION}, with majority write and read concerns (ShedLock's own
+     * choice for a database), looking before it takes ({@link HeldLocksSkipped}).
+     */
     @Bean
     @ConditionalOnMissingBean
     LockProvider lockProvider(MongoTemplate mongo) {
-        return new MongoLockProvider(mongo.getDb());
+        return lockProvider(mongo.getDb());
+    }
+
+    /** The lock provider every service gets, on this database. */
+    public static LockProvider lockProvider(MongoDatabase database) {
+        return new HeldLocksSkipped(database.getCollection(COLLECTION).withReadConcern(ReadConcern.MAJORITY),
+                new MongoLockProvider(database));
     }
 
     @Bean

@@ -8,6 +8,8 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
 import de.bwaldvogel.mongo.MongoServer;
 import dev.knotless.embeddedstore.KeyedH2Backend;
 import dev.knotless.platform.MovableTestClock;
@@ -17,10 +19,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.javacrumbs.shedlock.core.ClockProvider;
 import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
-import net.javacrumbs.shedlock.provider.mongo.MongoLockProvider;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,12 +41,20 @@ class OncePerIntervalTest {
 
     private final KeyedH2Backend backend = new KeyedH2Backend();
     private final MongoServer server = new MongoServer(backend);
+    private final List<BsonDocument> commands = new CopyOnWriteArrayList<>();
     private final MongoClient client = MongoClients.create(MongoClientSettings.builder()
-            .applyConnectionString(new ConnectionString("mongodb://127.0.0.1:" + server.bind().getPort())).build());
+            .applyConnectionString(new ConnectionString("mongodb://127.0.0.1:" + server.bind().getPort()))
+            .addCommandListener(new CommandListener() {
+                @Override
+                public void commandStarted(CommandStartedEvent event) {
+                    commands.add(event.getCommand().clone());
+                }
+            })
+            .build());
     private final MongoCollection<Document> locks = client.getDatabase(DATABASE).getCollection(KnotlessLockAutoConfiguration.COLLECTION);
     private final MovableTestClock clock = new MovableTestClock(Instant.parse("2026-11-20T15:00:00Z"));
-    private final OncePerInterval first = new OncePerInterval(new DefaultLockingTaskExecutor(new MongoLockProvider(client.getDatabase(DATABASE))));
-    private final OncePerInterval second = new OncePerInterval(new DefaultLockingTaskExecutor(new MongoLockProvider(client.getDatabase(DATABASE))));
+    private final OncePerInterval first = new OncePerInterval(new DefaultLockingTaskExecutor(KnotlessLockAutoConfiguration.lockProvider(client.getDatabase(DATABASE))));
+    private final OncePerInterval second = new OncePerInterval(new DefaultLockingTaskExecutor(KnotlessLockAutoConfiguration.lockProvider(client.getDatabase(DATABASE))));
     private final AtomicInteger runs = new AtomicInteger();
 
     {
@@ -113,8 +124,21 @@ class OncePerIntervalTest {
         locks.insertMany(others);
         clock.advance(INTERVAL);
 
-        // Taken, let go, refused: the lock document each time, never the other thousand.
-        assertThat(examinedByTwoTurns()).isEqualTo(few).isLessThanOrEqualTo(3);
+        // Looked at and taken, let go; looked at and refused: the lock document each time, never the other thousand.
+        assertThat(examinedByTwoTurns()).isEqualTo(few).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void aHeldLockIsRefusedByALookWithoutTheUpsertWhoseDuplicateKeyTheEmbeddedStoreLogsAsAnError() {
+        first.run("purge", INTERVAL, runs::incrementAndGet);
+        commands.clear();
+
+        assertThat(second.run("purge", INTERVAL, runs::incrementAndGet)).isFalse();
+
+        assertThat(commands).singleElement().satisfies(find -> {
+            assertThat(find.getString("find").getValue()).isEqualTo(KnotlessLockAutoConfiguration.COLLECTION);
+            assertThat(find.getDocument("filter")).isEqualTo(new BsonDocument("_id", new org.bson.BsonString("purge")));
+        });
     }
 
     private long examinedByTwoTurns() {
