@@ -23,6 +23,11 @@ public record FollowUpProperties(
         if (sweepInterval.isNegative() || sweepInterval.isZero()) {
             throw new IllegalArgumentException("knotless.outcomes.follow-up.sweep-interval must be positive");
         }
+        // The sweep's lock is held at least one interval and at most 5 minutes (FollowUpSweepJob): ShedLock refuses the reverse on every pass.
+        if (sweepInterval.compareTo(FollowUpSweepJob.LOCK_AT_MOST_FOR) > 0) {
+            throw new IllegalArgumentException("knotless.outcomes.follow-up.sweep-interval must be at most "
+                    + FollowUpSweepJob.LOCK_AT_MOST_FOR.toMinutes() + " minutes");
+        }
         if (sweepOverlap.isNegative()) {
             throw new IllegalArgumentException("knotless.outcomes.follow-up.sweep-overlap must not be negative");
         }

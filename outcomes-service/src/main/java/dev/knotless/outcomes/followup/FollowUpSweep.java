@@ -14,7 +14,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.OptimisticLockingFailureException;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,8 +28,9 @@ import org.springframework.stereotype.Component;
  * follow-up is not there yet; the next passes read that bucket again. Every transition is
  * idempotent ({@link FollowUpLifecycle#advance} changes nothing on a follow-up already in the
  * status of the present) and saved under the version check, so two instances sweeping at once
- * move each follow-up once. Runs every {@code knotless.outcomes.follow-up.sweep-interval}; tests
- * call {@link #sweep()} after moving the clock.
+ * move each follow-up once. {@link FollowUpSweepJob} runs it every
+ * {@code knotless.outcomes.follow-up.sweep-interval} on one instance; tests call {@link #sweep()}
+ * after moving the clock.
  */
 @Component
 public class FollowUpSweep {
@@ -57,19 +57,6 @@ public class FollowUpSweep {
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
-    }
-
-    @Scheduled(initialDelayString = "${knotless.outcomes.follow-up.sweep-interval:30s}",
-            fixedDelayString = "${knotless.outcomes.follow-up.sweep-interval:30s}")
-    void scheduledSweep() {
-        try {
-            int moved = sweep();
-            if (moved > 0) {
-                log.info("Follow-up sweep moved {} follow-ups", moved);
-            }
-        } catch (RuntimeException e) {
-            log.warn("Follow-up sweep failed, next pass retries: {}", e.getMessage());
-        }
     }
 
     /** One pass; returns how many follow-ups changed status. */

@@ -2,6 +2,8 @@ package dev.knotless.platform.idempotency;
 
 import dev.knotless.platform.audit.AuditTrail;
 import dev.knotless.platform.audit.KnotlessAuditAutoConfiguration;
+import dev.knotless.platform.lock.KnotlessLockAutoConfiguration;
+import dev.knotless.platform.lock.OncePerInterval;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,7 +23,7 @@ import org.springframework.security.oauth2.server.resource.web.authentication.Be
  * service's own database. On where the audit trail is: with the resource server (the acting person
  * scopes the keys) and a MongoDB template.
  */
-@AutoConfiguration(after = KnotlessAuditAutoConfiguration.class,
+@AutoConfiguration(after = {KnotlessAuditAutoConfiguration.class, KnotlessLockAutoConfiguration.class},
         afterName = "org.springframework.boot.data.mongodb.autoconfigure.DataMongoAutoConfiguration")
 @ConditionalOnClass(BearerTokenAuthenticationFilter.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -46,7 +48,7 @@ public class KnotlessIdempotencyAutoConfiguration {
     }
 
     @Bean
-    IdempotencyPurge idempotencyPurge(IdempotencyStore store, IdempotencyProperties properties) {
-        return new IdempotencyPurge(store, properties.purgeInterval());
+    IdempotencyPurge idempotencyPurge(IdempotencyStore store, IdempotencyProperties properties, ObjectProvider<OncePerInterval> once) {
+        return new IdempotencyPurge(store, properties.purgeInterval(), once.getIfAvailable());
     }
 }

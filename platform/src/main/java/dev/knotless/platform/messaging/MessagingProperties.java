@@ -36,6 +36,11 @@ public record MessagingProperties(
      * @param initialBackoff the first pause after a failed pass; it doubles while Kafka keeps failing
      * @param maxBackoff the longest pause between passes while Kafka keeps failing
      * @param sendTimeout how long a pass waits for the broker to acknowledge all the events it sent
+     * @param lease how long a relay holds the documents of its pass against other instances: longer
+     *     than any pass (a first send may block on Kafka's metadata for the producer's
+     *     {@code max.block.ms}, then the acknowledgements take up to {@code sendTimeout}), since a pass
+     *     that outlives its leases may meet another instance sending the same events; and short,
+     *     since it is how long the documents of an instance that died wait for another to take them
      */
     public record Outbox(
             @DefaultValue List<String> collections,
@@ -43,11 +48,17 @@ public record MessagingProperties(
             @DefaultValue("60s") Duration safetyNetInterval,
             @DefaultValue("200ms") Duration initialBackoff,
             @DefaultValue("15s") Duration maxBackoff,
-            @DefaultValue("10s") Duration sendTimeout) {
+            @DefaultValue("10s") Duration sendTimeout,
+            @DefaultValue("30s") Duration lease) {
 
         public Outbox {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("knotless.messaging.outbox.batch-size must be at least 1");
+            }
+            if (lease.compareTo(sendTimeout.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("knotless.messaging.outbox.lease (" + lease
+                        + ") must be at least twice knotless.messaging.outbox.send-timeout (" + sendTimeout
+                        + "): a pass must end well before its leases do");
             }
         }
     }

@@ -1,8 +1,10 @@
 package dev.knotless.platform.outbox;
 
+import dev.knotless.platform.lock.OncePerInterval;
 import dev.knotless.platform.messaging.MessagingProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -15,8 +17,8 @@ public class OutboxConfiguration {
 
     @Bean
     OutboxRelay outboxRelay(MongoTemplate mongo, KafkaTemplate<String, String> kafka, MessagingProperties properties,
-            MeterRegistry meters, Clock clock) {
-        return new OutboxRelay(mongo, kafka, properties, meters, clock);
+            MeterRegistry meters, Clock clock, ObjectProvider<OncePerInterval> once) {
+        return new OutboxRelay(mongo, kafka, properties, meters, clock, once.getIfAvailable());
     }
 
     @Bean

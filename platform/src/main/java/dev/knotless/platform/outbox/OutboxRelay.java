@@ -9,6 +9,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
+import dev.knotless.platform.lock.OncePerInterval;
 import dev.knotless.platform.messaging.MessagingProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -67,7 +69,17 @@ import org.springframework.kafka.core.KafkaTemplate;
  *       an operator can send it again once the cause is fixed.</li>
  *   <li>The only scan, {@code {outbox.0: {$exists: true}}}, is the recovery pass at start and the
  *       safety net every {@code safetyNetInterval}: it finds what no save handed over (a crash, a
- *       lost wake-up, another instance's leftovers) and queues it for the same batch path.</li>
+ *       lost wake-up, another instance's leftovers) and queues it for the same batch path. With
+ *       several instances, one of them runs the periodic safety net per interval (the lock
+ *       {@value #SAFETY_NET_JOB}).</li>
+ *   <li>Several instances share the documents: before loading a batch the relay takes a lease on
+ *       each document ({@link OutboxLeases}, in one insert for the batch), sends the events only of
+ *       those it holds, and lets the leases go after the pull. A document another instance holds is
+ *       tried again shortly, from the initial back-off doubling up to the end of that lease (a save
+ *       may have staged events that the holder did not load), so it is never dropped. A lease
+ *       outlives any pass ({@code lease}, at least twice {@code sendTimeout}); one left by an
+ *       instance that died runs out, and another takes the document over (and may send again what
+ *       the dead one sent but did not pull: consumers dedupe by eventId).</li>
  * </ul>
  *
  * <p>Written by hand because the one library that does this (Spring Modulith's publication
@@ -90,8 +102,15 @@ public class OutboxRelay implements SmartLifecycle {
     /** Where refused events are set aside, in each service's own database, under their eventId. */
     public static final String REFUSED = "outbox_refused";
 
+    /** The name of the periodic safety net's lock. */
+    public static final String SAFETY_NET_JOB = "outbox-safety-net";
+
     /** A document known to hold staged events. */
     record Staged(String collection, Object id) {
+    }
+
+    /** A document another instance holds: when its oldest known event was staged, when to try it again. */
+    private record Deferred(Instant stagedAt, Instant retryAt) {
     }
 
     private final MongoTemplate mongo;
@@ -101,6 +120,9 @@ public class OutboxRelay implements SmartLifecycle {
     private final Counter published;
     private final Counter failures;
     private final MeterRegistry meters;
+    private final OutboxLeases leases;
+    /** Null: this instance runs every periodic safety net itself. */
+    private final OncePerInterval safetyNetOnce;
     private final Set<String> warnedCollections = ConcurrentHashMap.newKeySet();
 
     private final Object lock = new Object();
@@ -108,6 +130,10 @@ public class OutboxRelay implements SmartLifecycle {
     private final LinkedHashMap<Staged, Instant> queued = new LinkedHashMap<>();
     /** The documents of the pass under way; still counted as pending. */
     private Map<Staged, Instant> inFlight = Map.of();
+    /** Documents another instance holds, to be tried again; still counted as pending. */
+    private final LinkedHashMap<Staged, Deferred> deferred = new LinkedHashMap<>();
+    /** How often in a row each document was found held elsewhere (for its back-off); the relay thread's own. */
+    private final Map<Staged, Integer> contested = new HashMap<>();
 
     private final Semaphore doorbell = new Semaphore(0);
     private volatile boolean safetyNetRequested;
@@ -117,11 +143,22 @@ public class OutboxRelay implements SmartLifecycle {
 
     public OutboxRelay(MongoTemplate mongo, KafkaTemplate<String, String> kafka, MessagingProperties properties,
             MeterRegistry meters, Clock clock) {
+        this(mongo, kafka, properties, meters, clock, null);
+    }
+
+    /**
+     * @param safetyNetOnce runs the periodic safety net on one instance per interval; null: on this one every time
+     */
+    public OutboxRelay(MongoTemplate mongo, KafkaTemplate<String, String> kafka, MessagingProperties properties,
+            MeterRegistry meters, Clock clock, OncePerInterval safetyNetOnce) {
         this.mongo = mongo;
         this.kafka = kafka;
         this.config = properties.outbox();
         this.clock = clock;
         this.meters = meters;
+        this.safetyNetOnce = safetyNetOnce;
+        // A random owner per relay, so per process: a restarted instance does not inherit its former leases.
+        this.leases = new OutboxLeases(mongo, UUID.randomUUID().toString(), config.lease(), clock);
         this.published = Counter.builder("knotless.outbox.published").description("events relayed to Kafka").register(meters);
         this.failures = Counter.builder("knotless.outbox.failures").description("relay passes that failed").register(meters);
         for (String collection : config.collections()) {
@@ -214,6 +251,7 @@ public class OutboxRelay implements SmartLifecycle {
     int drain() {
         int count = 0;
         while (!stopping) {
+            retryDeferred();
             Map<Staged, Instant> batch = takeBatch();
             if (batch.isEmpty()) {
                 break;
@@ -221,6 +259,48 @@ public class OutboxRelay implements SmartLifecycle {
             count += relay(batch);
         }
         return count;
+    }
+
+    /** Queues again the documents held elsewhere whose time to try again has come. */
+    private void retryDeferred() {
+        if (deferred.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        synchronized (lock) {
+            var entries = deferred.entrySet().iterator();
+            while (entries.hasNext()) {
+                var entry = entries.next();
+                if (!entry.getValue().retryAt().isAfter(now)) {
+                    queued.merge(entry.getKey(), entry.getValue().stagedAt(), OutboxRelay::earlier);
+                    entries.remove();
+                }
+            }
+        }
+    }
+
+    /** The document is another instance's for now: try again after a back-off, no later than its lease ends. */
+    private void defer(Staged document, Instant stagedAt, Instant leaseEnds) {
+        Instant now = clock.instant();
+        int attempts = contested.merge(document, 1, Integer::sum);
+        Duration backoff = min(config.initialBackoff().multipliedBy(1L << Math.min(attempts - 1, 16)), config.maxBackoff());
+        Instant retryAt = earlier(now.plus(backoff), leaseEnds);
+        synchronized (lock) {
+            Deferred before = deferred.get(document);
+            deferred.put(document, new Deferred(earlier(stagedAt, before == null ? null : before.stagedAt()),
+                    retryAt.isAfter(now) ? retryAt : now.plusMillis(10)));
+        }
+    }
+
+    /** When the next document held elsewhere is to be tried again; null when none. */
+    private Instant nextRetry() {
+        synchronized (lock) {
+            Instant next = null;
+            for (Deferred waiting : deferred.values()) {
+                next = earlier(next, waiting.retryAt());
+            }
+            return next;
+        }
     }
 
     private Map<Staged, Instant> takeBatch() {
@@ -280,14 +360,29 @@ public class OutboxRelay implements SmartLifecycle {
     private int relay(Map<Staged, Instant> batch) {
         // Whatever is not known to be done goes back to the queue, even if this pass dies midway.
         Map<Staged, Instant> unfinished = new LinkedHashMap<>(batch);
+        Set<Staged> held = Set.of();
         try {
-            Map<Staged, List<Document>> outboxes = load(batch.keySet());
+            // Only what this instance holds: another may be sending the rest right now.
+            OutboxLeases.Claim claim = leases.claim(batch.keySet());
+            held = claim.held();
+            for (var elsewhere : claim.heldElsewhere().entrySet()) {
+                unfinished.remove(elsewhere.getKey());
+                defer(elsewhere.getKey(), batch.get(elsewhere.getKey()), elsewhere.getValue());
+            }
+            held.forEach(contested::remove);
+            synchronized (lock) {
+                held.forEach(deferred::remove); // a save queued it again meanwhile, and this pass has it
+            }
+            Map<Staged, List<Document>> outboxes = load(held);
 
             // Send everything first (in queue order, each document's events in staged order), then
             // wait: the broker acknowledges a batch of records per request instead of one by one.
             Map<Staged, List<Sent>> sent = new LinkedHashMap<>();
             Throwable failure = null;
             for (Staged document : batch.keySet()) {
+                if (!held.contains(document)) {
+                    continue;
+                }
                 List<Sent> sends = new ArrayList<>();
                 for (Document message : outboxes.getOrDefault(document, List.of())) {
                     CompletableFuture<?> ack = null;
@@ -395,6 +490,17 @@ public class OutboxRelay implements SmartLifecycle {
             throw new OutboxRelayException("interrupted while relaying", e);
         } finally {
             requeueFirst(unfinished);
+            release(held);
+        }
+    }
+
+    /** After the pull (a document let go before it could be sent again by another instance). */
+    private void release(Set<Staged> held) {
+        try {
+            leases.release(held);
+        } catch (RuntimeException e) {
+            // They run out by themselves; until then this instance takes them again on its next pass, others wait.
+            log.debug("Outbox leases not released, they run out in {}: {}", config.lease(), e.toString());
         }
     }
 
@@ -471,6 +577,11 @@ public class OutboxRelay implements SmartLifecycle {
                     count++;
                 }
             }
+            for (Staged document : deferred.keySet()) {
+                if (document.collection().equals(collection) && !queued.containsKey(document) && !inFlight.containsKey(document)) {
+                    count++;
+                }
+            }
             return count;
         }
     }
@@ -484,6 +595,11 @@ public class OutboxRelay implements SmartLifecycle {
                     if (entry.getKey().collection().equals(collection)) {
                         oldest = earlier(oldest, entry.getValue());
                     }
+                }
+            }
+            for (var entry : deferred.entrySet()) {
+                if (entry.getKey().collection().equals(collection)) {
+                    oldest = earlier(oldest, entry.getValue().stagedAt());
                 }
             }
         }
@@ -518,15 +634,24 @@ public class OutboxRelay implements SmartLifecycle {
 
     private void loop() {
         long nextSweep = System.nanoTime(); // the recovery pass comes first
+        boolean recovered = false;
         Duration backoff = Duration.ZERO;
         while (running) {
             try {
                 if (safetyNetRequested || System.nanoTime() - nextSweep >= 0) {
+                    // Asked for, or the recovery pass: here and now. The periodic one: on one instance per interval.
+                    boolean here = safetyNetRequested || !recovered || safetyNetOnce == null;
                     safetyNetRequested = false;
-                    int found = sweep();
+                    int[] found = {0};
+                    if (here) {
+                        found[0] = sweep();
+                    } else {
+                        safetyNetOnce.run(SAFETY_NET_JOB, config.safetyNetInterval(), () -> found[0] = sweep());
+                    }
+                    recovered = true;
                     nextSweep = System.nanoTime() + config.safetyNetInterval().toNanos();
-                    if (found > 0) {
-                        log.info("Outbox safety net found {} document(s) with staged events", found);
+                    if (found[0] > 0) {
+                        log.info("Outbox safety net found {} document(s) with staged events", found[0]);
                     }
                 }
                 drain();
@@ -555,9 +680,13 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    /** Sleeps until a save rings, the safety net is asked for, or its time comes. */
+    /** Sleeps until a save rings, the safety net is asked for, its time comes, or a document held elsewhere is to be tried again. */
     private void awaitWork(long nextSweep) throws InterruptedException {
         long wait = nextSweep - System.nanoTime();
+        Instant retry = nextRetry();
+        if (retry != null) {
+            wait = Math.min(wait, Math.max(1_000_000, Duration.between(clock.instant(), retry).toNanos()));
+        }
         if (wait > 0 && !safetyNetRequested) {
             doorbell.tryAcquire(wait, TimeUnit.NANOSECONDS);
         }

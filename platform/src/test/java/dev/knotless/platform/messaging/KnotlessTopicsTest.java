@@ -15,7 +15,7 @@ class KnotlessTopicsTest {
     void everyTopicHasTheReplicationAskedForAndDeadLettersAreKeptThirtyDaysByDefault() {
         var cluster = new MessagingProperties(6, (short) 3, 2, Duration.ofDays(30),
                 new MessagingProperties.Outbox(List.of(), 100, Duration.ofMinutes(1), Duration.ofMillis(200), Duration.ofSeconds(15),
-                        Duration.ofSeconds(10)),
+                        Duration.ofSeconds(10), Duration.ofSeconds(30)),
                 new MessagingProperties.Consumer(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMinutes(1)));
 
         List<NewTopic> topics = KafkaMessagingConfiguration.topics(cluster);

@@ -75,6 +75,13 @@ class OutboxRelayBrokerTest {
     }
 
     private OutboxRelay relay(String bootstrapServers, int batchSize, Duration safetyNetInterval) {
+        relay = newRelay(bootstrapServers, batchSize, safetyNetInterval, meters);
+        store.listenWith(relay);
+        return relay;
+    }
+
+    /** A relay of its own producer and meters, as another instance of the service has; stopped after the test. */
+    private OutboxRelay newRelay(String bootstrapServers, int batchSize, Duration safetyNetInterval, SimpleMeterRegistry meters) {
         Map<String, Object> producer = new HashMap<>(OutboxRelay.PRODUCER_GUARANTEES);
         producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -88,11 +95,11 @@ class OutboxRelayBrokerTest {
         toClose.add(factory::destroy);
         var properties = new MessagingProperties(PARTITIONS, (short) 1, 1, Duration.ofDays(30),
                 new MessagingProperties.Outbox(List.of(COLLECTION), batchSize, safetyNetInterval, Duration.ofMillis(100),
-                        Duration.ofMillis(400), Duration.ofSeconds(5)),
+                        Duration.ofMillis(400), Duration.ofSeconds(5), Duration.ofSeconds(30)),
                 new MessagingProperties.Consumer(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMinutes(1)));
-        relay = new OutboxRelay(store.mongo, new KafkaTemplate<>(factory), properties, meters, Clock.systemUTC());
-        store.listenWith(relay);
-        return relay;
+        var created = new OutboxRelay(store.mongo, new KafkaTemplate<>(factory), properties, meters, Clock.systemUTC());
+        toClose.add(created::stop);
+        return created;
     }
 
     private OutboxRelay relay() {
@@ -259,6 +266,73 @@ class OutboxRelayBrokerTest {
         assertThat(consume(broker.getBrokersAsString(), 3)).extracting(ConsumerRecord::value)
                 .containsExactlyElementsOf(leftOver.envelopes());
         await().atMost(Duration.ofSeconds(5)).until(() -> store.outboxOf(leftOver.id).isEmpty());
+    }
+
+    @Test
+    void twoRelaysOnOneStorePublishEveryEventOnceAndEachDocumentsInOrder() {
+        broker.addTopics(new NewTopic(topic, PARTITIONS, (short) 1));
+        // Two instances of a service: half the saves reach the first, half nobody (saved on the second in a
+        // way it did not hear of); the second's safety net, every 50 ms, finds both halves, the first's while
+        // the first is relaying them (what leases are for).
+        var firstMeters = new SimpleMeterRegistry();
+        var secondMeters = new SimpleMeterRegistry();
+        var first = newRelay(broker.getBrokersAsString(), 20, Duration.ofHours(1), firstMeters);
+        var second = newRelay(broker.getBrokersAsString(), 20, Duration.ofMillis(50), secondMeters);
+        store.listenWith(first);
+        first.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !store.scans().isEmpty()); // its one scan, at start
+        second.start();
+
+        var staged = new ArrayList<Aggregate>();
+        for (int i = 0; i < 200; i++) {
+            var aggregate = Aggregate.withEvents(topic, STAGED, 5);
+            staged.add(aggregate);
+            (i % 2 == 0 ? store.mongo : store.silent).insert(aggregate, COLLECTION);
+        }
+        int events = staged.size() * 5;
+
+        var records = consume(broker.getBrokersAsString(), events);
+        await().atMost(Duration.ofSeconds(10)).until(() -> staged.stream().allMatch(a -> store.outboxOf(a.id).isEmpty()));
+        // Nothing more arrives once every outbox is empty: no event went out twice.
+        records.addAll(consumeMore(broker.getBrokersAsString(), records.size()));
+
+        assertThat(records).hasSize(events);
+        for (Aggregate aggregate : staged) {
+            assertThat(records.stream().filter(r -> r.key().equals(aggregate.id)).map(ConsumerRecord::value))
+                    .as("the events of %s, once each, in staged order", aggregate.id)
+                    .containsExactlyElementsOf(aggregate.envelopes());
+        }
+        double byFirst = firstMeters.counter("knotless.outbox.published").count();
+        double bySecond = secondMeters.counter("knotless.outbox.published").count();
+        org.slf4j.LoggerFactory.getLogger(getClass()).info("Events published by the first relay: {}, by the second: {}", byFirst, bySecond);
+        assertThat(byFirst + bySecond).isEqualTo(events);
+        assertThat(bySecond).as("the second relay sent at least what only it knew of").isGreaterThanOrEqualTo(events / 2.0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.pending(COLLECTION) == 0 && second.pending(COLLECTION) == 0);
+        assertThat(store.mongo.getCollection(OutboxLeases.COLLECTION).countDocuments()).as("every lease let go").isZero();
+    }
+
+    /** Records beyond the first {@code already} of the test's topic, read for a second after the last one. */
+    private List<ConsumerRecord<String, String>> consumeMore(String bootstrapServers, int already) {
+        var consumer = new KafkaConsumer<String, String>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+        try (consumer) {
+            var partitions = IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<String, String>> records = new ArrayList<>();
+            long quietSince = System.nanoTime();
+            while (System.nanoTime() - quietSince < Duration.ofSeconds(1).toNanos()) {
+                var polled = consumer.poll(Duration.ofMillis(100));
+                if (!polled.isEmpty()) {
+                    polled.forEach(records::add);
+                    quietSince = System.nanoTime();
+                }
+            }
+            return records.subList(Math.min(already, records.size()), records.size());
+        }
     }
 
     /** Reads the test's topic from the start until {@code count} records arrived. */

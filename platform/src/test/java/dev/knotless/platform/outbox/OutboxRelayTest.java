@@ -52,7 +52,8 @@ class OutboxRelayTest {
             return broker.apply(call.getArgument(2));
         });
         var properties = new MessagingProperties(3, (short) 1, 1, Duration.ofDays(30),
-                new MessagingProperties.Outbox(List.of(COLLECTION), batchSize, Duration.ofHours(1), backoff, backoff, Duration.ofSeconds(1)),
+                new MessagingProperties.Outbox(List.of(COLLECTION), batchSize, Duration.ofHours(1), backoff, backoff, Duration.ofSeconds(1),
+                        Duration.ofSeconds(30)),
                 new MessagingProperties.Consumer(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMinutes(1)));
         relay = new OutboxRelay(store.mongo, kafka, properties, meters, clock);
         store.listenWith(relay);
@@ -235,6 +236,8 @@ class OutboxRelayTest {
     @Test
     void aPassReadsTheDocumentsItRelaysWhateverTheSizeOfTheCollection() {
         relay();
+        store.mongo.insert(Aggregate.withEvents(TOPIC, STAGED, 1), COLLECTION);
+        relay.drain(); // the first pass creates the leases' collection, which the store counts once
         var readsBySize = new java.util.LinkedHashMap<Integer, Long>();
         var scanReadsBySize = new java.util.LinkedHashMap<Integer, Long>();
         int stored = 0;
@@ -262,9 +265,10 @@ class OutboxRelayTest {
             assertThat(scanReadsBySize.get(size)).isGreaterThanOrEqualTo(size);
         }
 
-        // Five documents looked up, then each read once more by its pull: the same at 100 and 2,000.
+        // Five documents looked up, then each read once more by its pull, and their five leases by their release:
+        // the same at 100 and 2,000.
         org.slf4j.LoggerFactory.getLogger(getClass()).info("Documents examined by a pass of 5 documents, by collection size: {}; by a safety-net scan: {}",
                 readsBySize, scanReadsBySize);
-        assertThat(readsBySize.get(2_000)).isEqualTo(readsBySize.get(100)).isLessThanOrEqualTo(10);
+        assertThat(readsBySize.get(2_000)).isEqualTo(readsBySize.get(100)).isLessThanOrEqualTo(15);
     }
 }
