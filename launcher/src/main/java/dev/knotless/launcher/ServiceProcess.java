@@ -76,6 +76,8 @@ final class ServiceProcess {
             List<String> command = new ArrayList<>();
             command.add(java.toString());
             command.addAll(JVM_OPTIONS);
+            // A JVM crash report goes beside the service's log, not into the working directory (the repository).
+            command.add("-XX:ErrorFile=" + logFile.toAbsolutePath().getParent().resolve("hs_err_" + service.serviceName() + "_%p.log"));
             command.addAll(jar.jvmOptions());
             command.add("-jar");
             command.add(jar.jar().toString());

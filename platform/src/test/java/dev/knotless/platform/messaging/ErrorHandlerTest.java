@@ -43,7 +43,7 @@ class ErrorHandlerTest {
         when(container.isRunning()).thenReturn(true);
         var properties = new MessagingProperties(3, (short) 1, 1, Duration.ofDays(30),
                 new MessagingProperties.Outbox(List.of(), 100, Duration.ofSeconds(60), Duration.ofMillis(200), Duration.ofSeconds(15),
-                        Duration.ofSeconds(10)),
+                        Duration.ofSeconds(10), Duration.ofSeconds(30)),
                 new MessagingProperties.Consumer(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMinutes(1)));
         handler = new KafkaMessagingConfiguration().knotlessErrorHandler(kafka, properties, meters,
                 new ConsumerRetries(Clock.systemUTC(), Duration.ofMinutes(1), meters));
