@@ -160,11 +160,6 @@ public final class KnotlessSystem implements AutoCloseable {
         return store.file();
     }
 
-    /** The JVM options each service runs with, for a tool that starts one more instance as the launcher would. */
-    public static List<String> serviceJvmOptions() {
-        return ServiceProcess.JVM_OPTIONS;
-    }
-
     public LauncherOptions options() {
         return options;
     }
@@ -373,31 +368,16 @@ public final class KnotlessSystem implements AutoCloseable {
      * the caller stops the process. {@code jvmOptions} come after the services' own (a later one wins).
      */
     public Process startRebuild(Service service, String database, String consumerGroup, int port, List<String> jvmOptions) {
-        Path jar = options.dataDir().resolve("jars").resolve(service.serviceName()).resolve(service.serviceName() + ".jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("No prepared " + service + " jar at " + jar);
-        }
-        List<String> command = new ArrayList<>();
-        command.add(options.java().toString());
-        command.addAll(serviceJvmOptions());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(options.root().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(options.logDir().resolve(service.serviceName() + "-" + consumerGroup + ".log").toFile()));
-        builder.environment().putAll(environment(service));
+        Map<String, String> environment = new LinkedHashMap<>(environment(service));
+        environment.put("MONGODB_URI", store.uri(database));
+        environment.put("SPRING_KAFKA_CONSUMER_GROUP_ID", consumerGroup);
         Ports spare = Ports.free();
-        builder.environment().put("SERVER_PORT", String.valueOf(port));
-        builder.environment().put("MANAGEMENT_PORT", String.valueOf(spare.intake())); // the bind address set for it needs a port of its own
-        builder.environment().put("MONGODB_URI", store.uri(database));
-        builder.environment().put("SPRING_KAFKA_CONSUMER_GROUP_ID", consumerGroup);
-        builder.environment().put("SPRING_KAFKA_PRODUCER_BOOTSTRAP_SERVERS", "127.0.0.1:" + spare.gateway()); // nothing listens there
-        try {
-            return builder.start();
-        } catch (IOException e) {
-            throw new LaunchException("Cannot start a rebuilding " + service + ": " + e.getMessage(), e);
-        }
+        environment.put("SPRING_KAFKA_PRODUCER_BOOTSTRAP_SERVERS", "127.0.0.1:" + spare.gateway()); // nothing listens there
+        // Not the running instance's class-data archive: two JVMs would write it at exit.
+        RunnableJar jar = new RunnableJar(runnable.get(service).jar(), jvmOptions);
+        Path log = options.logDir().resolve(service.serviceName() + "-" + consumerGroup + ".log");
+        // A management port of its own: the bind address the environment sets for it needs one.
+        return ServiceProcess.start(service, jar, options.java(), options.root(), port, spare.intake(), hostOf(service), environment, log).process();
     }
 
     /** True once {@link #close()} was called. */

@@ -78,6 +78,19 @@ final class Broker implements AutoCloseable {
         }
     }
 
+    /** Sends a record again as it was: its partition, key, value and headers (a patient's events stay in order). */
+    Coordinates resend(ConsumerRecord<String, String> record) {
+        try {
+            return Coordinates.of(producer.send(new ProducerRecord<>(record.topic(), record.partition(), record.key(), record.value(), record.headers()))
+                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("The broker did not take a record for " + record.topic(), e);
+        }
+    }
+
     /** Every record of {@code topic} now there, from the start of each partition. */
     List<ConsumerRecord<String, String>> records(String topic) {
         try (KafkaConsumer<String, String> consumer = consumer()) {

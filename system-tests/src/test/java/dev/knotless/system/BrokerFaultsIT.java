@@ -22,15 +22,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import dev.knotless.events.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -195,33 +187,15 @@ class BrokerFaultsIT {
         Map<String, String> timelinesBefore = timelines();
         JsonNode dashboardBefore = dashboard();
 
-        long replayed = 0;
-        Map<TopicPartition, Long> ends;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafkaBootstrapServers()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafkaBootstrapServers(),
-                     ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
+        long sent = 0;
+        try (Broker broker = new Broker(system.kafkaBootstrapServers())) {
             for (String topic : List.of(Topics.INTAKE, Topics.SESSION, Topics.OUTCOME)) {
-                consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            ends = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                assertThat(System.nanoTime()).as("read every topic to its end within a minute").isLessThan(deadline);
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
-                        // The same partition, key, value and headers: each patient's events again, in their order.
-                        producer.send(new ProducerRecord<>(record.topic(), record.partition(), record.key(), record.value(), record.headers()));
-                        replayed++;
-                    }
+                for (ConsumerRecord<String, String> record : broker.records(topic)) {
+                    broker.resend(record);
+                    sent++;
                 }
             }
-            producer.flush();
         }
-        long sent = replayed;
         assertThat(sent).as("records replayed").isPositive();
 
         // Applied: the consumer groups have read everything sent, twice over, and nothing new is staged.
