@@ -1,5 +1,6 @@
 package dev.knotless.outcomes.messaging;
 
+import dev.knotless.events.EventEnvelope;
 import dev.knotless.events.EventPayload;
 import dev.knotless.events.Topics;
 import dev.knotless.events.Vocabulary.FollowUpStatus;
@@ -8,18 +9,30 @@ import dev.knotless.outcomes.dashboard.DashboardProjector;
 import dev.knotless.outcomes.followup.FollowUpScheduler;
 import dev.knotless.outcomes.timeline.TimelineProjector;
 import dev.knotless.platform.messaging.EventCodec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
 /**
  * The one consumer of the {@code outcomes-service} group. One listener for the three topics
  * rather than one per feature: listeners sharing a group id would split a topic's partitions
  * between them, so each feature would see only part of the events. Each handler is idempotent,
- * so a retried message (after any handler failed) is safe; failures go to the platform's error
- * handler (retries, then {@code <topic>-dlt}).
+ * so a redelivered message is safe.
+ *
+ * <p>A batch listener, so that a patient's events in one poll rewrite the patient's timeline once
+ * (the timeline is the one document that grows with the patient's history: rewriting it per event
+ * made the store's cost per event grow with the data, docs/PERFORMANCE.md). Every other handler
+ * runs per event, in order. A failure names its record ({@link BatchListenerFailedException}), and
+ * everything before that record is fully applied first, timelines included, because the platform's
+ * error handler commits the offsets before it and then retries or dead-letters that record alone.
  */
 @Component
 class OutcomesEventListener {
@@ -41,9 +54,28 @@ class OutcomesEventListener {
         this.dashboard = dashboard;
     }
 
-    @KafkaListener(id = "outcomes-events", idIsGroup = false, topics = {Topics.INTAKE, Topics.SESSION, Topics.OUTCOME})
-    void on(ConsumerRecord<String, String> record) {
-        var event = codec.decode(record.value());
+    /** An event and its place in the batch. */
+    private record Placed(int index, EventEnvelope event) {
+    }
+
+    @KafkaListener(id = "outcomes-events", idIsGroup = false, topics = {Topics.INTAKE, Topics.SESSION, Topics.OUTCOME}, batch = "true")
+    void on(List<ConsumerRecord<String, String>> records) {
+        List<Placed> decoded = new ArrayList<>(records.size());
+        for (int index = 0; index < records.size(); index++) {
+            try {
+                EventEnvelope event = codec.decode(records.get(index).value());
+                handle(event);
+                decoded.add(new Placed(index, event));
+            } catch (RuntimeException failure) {
+                applyTimelines(decoded);
+                throw new BatchListenerFailedException("Handling the record failed", failure, index);
+            }
+        }
+        applyTimelines(decoded);
+    }
+
+    /** Everything but the timeline, for one event. */
+    private void handle(EventEnvelope event) {
         log.debug("Handling {} {} of patient {}", event.type().wireName(), event.eventId(), event.patientId());
         switch (event.payload()) {
             // The session's H24 and H48 share their day: one update of the day document for both.
@@ -60,6 +92,23 @@ class OutcomesEventListener {
             case EventPayload.IntakeCompleted p -> { }
             case EventPayload.AssessmentRecorded p -> { }
         }
-        timelines.apply(event);
+    }
+
+    /**
+     * Applies these events to their timelines, one read and one save per patient, patients in the
+     * order of their first event here. When a patient's timeline fails, every record before that
+     * patient's first one belongs to a patient done already, so naming that first record leaves
+     * nothing unapplied behind the committed offsets; the patients after it are redelivered.
+     */
+    private void applyTimelines(List<Placed> decoded) {
+        Map<UUID, List<Placed>> byPatient = new LinkedHashMap<>();
+        decoded.forEach(placed -> byPatient.computeIfAbsent(placed.event().patientId(), p -> new ArrayList<>()).add(placed));
+        for (List<Placed> events : byPatient.values()) {
+            try {
+                timelines.apply(events.stream().map(Placed::event).toList());
+            } catch (RuntimeException failure) {
+                throw new BatchListenerFailedException("Applying events to a timeline failed", failure, events.getFirst().index());
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.knotless.outcomes.timeline;
 
 import dev.knotless.events.EventEnvelope;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -45,14 +46,33 @@ public class TimelineProjector {
     }
 
     public void apply(EventEnvelope event) {
-        update(event.patientId(), null, () -> Timeline.start(event.patientId(), event.clinicId()), timeline -> {
-            if (!timeline.apply(event)) {
-                log.debug("Event {} already on the timeline of patient {}", event.eventId(), event.patientId());
+        apply(List.of(event));
+    }
+
+    /**
+     * Applies events of one patient, in this order, with one read and one save: what a poll brings
+     * for the patient (the consumer is a batch listener) rewrites the timeline once, not once per
+     * event. The figure changes are queued once, for the timeline as it ends up: a patient whose
+     * active day moved twice in the batch moves once on the dashboard.
+     */
+    public void apply(List<EventEnvelope> events) {
+        EventEnvelope first = events.getFirst();
+        String ids = events.size() == 1 ? "event " + first.eventId() : events.size() + " events from " + first.eventId();
+        update(first.patientId(), null, () -> Timeline.start(first.patientId(), first.clinicId()), timeline -> {
+            boolean changed = false;
+            for (EventEnvelope event : events) {
+                if (!event.patientId().equals(first.patientId())) {
+                    throw new IllegalArgumentException("Event " + event.eventId() + " is not of patient " + first.patientId());
+                }
+                changed |= timeline.apply(event);
+            }
+            if (!changed) {
+                log.debug("{} already on the timeline of patient {}", ids, first.patientId());
                 return false;
             }
             timeline.queueFigureChanges(mcid);
             return true;
-        }, "applying event " + event.eventId());
+        }, "applying " + ids);
     }
 
     /**

@@ -11,10 +11,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
+import org.springframework.kafka.listener.BatchInterceptor;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.listener.RetryListener;
 
@@ -28,7 +30,8 @@ import org.springframework.kafka.listener.RetryListener;
  * <p>A partition starts retrying on its first failed delivery and stops when a record of it is
  * applied, dead-lettered, or the partition is taken away.
  */
-public class ConsumerRetries implements RetryListener, RecordInterceptor<Object, Object>, ConsumerAwareRebalanceListener,
+public class ConsumerRetries implements RetryListener, RecordInterceptor<Object, Object>, BatchInterceptor<Object, Object>,
+        ConsumerAwareRebalanceListener,
         HealthIndicator {
 
     private final Map<TopicPartition, Instant> retryingSince = new ConcurrentHashMap<>();
@@ -62,6 +65,17 @@ public class ConsumerRetries implements RetryListener, RecordInterceptor<Object,
     @Override
     public void success(ConsumerRecord<Object, Object> record, Consumer<Object, Object> consumer) {
         retryingSince.remove(new TopicPartition(record.topic(), record.partition()));
+    }
+
+    @Override
+    public ConsumerRecords<Object, Object> intercept(ConsumerRecords<Object, Object> records, Consumer<Object, Object> consumer) {
+        return records;
+    }
+
+    /** A batch listener's whole poll applied: its partitions retry nothing any more. */
+    @Override
+    public void success(ConsumerRecords<Object, Object> records, Consumer<Object, Object> consumer) {
+        records.partitions().forEach(retryingSince::remove);
     }
 
     @Override

@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
@@ -52,6 +54,19 @@ class ConsumerRetriesTest {
         retries.recovered(first, new IllegalStateException("x"));
         retries.onPartitionsRevokedAfterCommit(null, List.of(new TopicPartition("knotless.outcome.v1", 1)));
         assertThat(retries.health().getStatus()).isEqualTo(Status.UP);
+    }
+
+    @Test
+    void aBatchListenersAppliedPollEndsTheRetriesOfItsPartitionsOnly() {
+        ConsumerRecord<Object, Object> failed = new ConsumerRecord<>("knotless.outcome.v1", 0, 7L, "patient", "event");
+        ConsumerRecord<Object, Object> other = new ConsumerRecord<>("knotless.outcome.v1", 1, 9L, "patient", "event");
+        retries.failedDelivery(failed, new IllegalStateException("x"), 1);
+        retries.failedDelivery(other, new IllegalStateException("x"), 1);
+        clock.advance(Duration.ofMinutes(2));
+
+        retries.success(new ConsumerRecords<>(Map.of(new TopicPartition("knotless.outcome.v1", 0), List.of(failed)), Map.of()), null);
+
+        assertThat(retries.health().getDetails()).containsEntry("partition", "knotless.outcome.v1-1").containsEntry("retrying", 1);
     }
 
     private double retrying() {
