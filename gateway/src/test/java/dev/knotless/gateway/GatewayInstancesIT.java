@@ -29,10 +29,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The gateway in front of several instances of a service ({@code INTAKE_SERVICE_URL=a,b}): requests
- * spread over them (Spring Cloud LoadBalancer, round robin), an instance that is down is routed
- * around without a failure, and one that drops a request after receiving it gets that request sent
- * again elsewhere only when repeating it is harmless (a GET, or a POST with an Idempotency-Key).
+ * The gateway in front of several instances of a service ({@code INTAKE_SERVICE_URL=a,b}): a
+ * patient's requests go to one instance, the others in turn (Spring Cloud LoadBalancer, round robin
+ * and hints); an instance that is down is routed around without a failure, and one that drops a
+ * request after receiving it gets that request sent again elsewhere only when repeating it is
+ * harmless (a GET, or a POST with an Idempotency-Key).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class GatewayInstancesIT {
@@ -41,12 +42,12 @@ class GatewayInstancesIT {
     /** intake-service: two instances that answer. */
     private static final StubService intakeA = new StubService("intake");
     private static final StubService intakeB = new StubService("intake");
-    /** session-service: one that answers, one that reads each request and closes the connection without an answer. */
+    /** session-service: one that answers, one that is down (nothing listens on its port). */
     private static final StubService session = new StubService("session");
-    private static final DroppingInstance sessionDropping = new DroppingInstance();
-    /** outcomes-service: one that answers, one that is down (nothing listens on its port). */
+    private static final int SESSION_DOWN = closedPort();
+    /** outcomes-service: one that answers, one that reads each request and closes the connection without an answer. */
     private static final StubService outcomes = new StubService("outcomes");
-    private static final int OUTCOMES_DOWN = closedPort();
+    private static final DroppingInstance outcomesDropping = new DroppingInstance();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -56,8 +57,8 @@ class GatewayInstancesIT {
     @DynamicPropertySource
     static void instances(DynamicPropertyRegistry registry) {
         registry.add("knotless.gateway.services.intake", () -> intakeA.url() + "," + intakeB.url());
-        registry.add("knotless.gateway.services.session", () -> sessionDropping.url() + ", " + session.url());
-        registry.add("knotless.gateway.services.outcomes", () -> "http://127.0.0.1:" + OUTCOMES_DOWN + "," + outcomes.url());
+        registry.add("knotless.gateway.services.session", () -> "http://127.0.0.1:" + SESSION_DOWN + "," + session.url());
+        registry.add("knotless.gateway.services.outcomes", () -> outcomesDropping.url() + ", " + outcomes.url());
         registry.add("knotless.gateway.auth.issuer", () -> AuthServerProcess.get().issuer());
         registry.add("knotless.gateway.auth.jwks-uri", () -> AuthServerProcess.get().jwksUri());
     }
@@ -65,32 +66,47 @@ class GatewayInstancesIT {
     @AfterAll
     static void stopInstances() {
         Stream.of(intakeA, intakeB, session, outcomes).forEach(StubService::close);
-        sessionDropping.close();
+        outcomesDropping.close();
     }
 
     @BeforeEach
     void forgetEarlierRequests() {
         Stream.of(intakeA, intakeB, session, outcomes).forEach(StubService::forget);
-        sessionDropping.received.set(0);
+        outcomesDropping.received.set(0);
     }
 
     @Test
-    void requestsAreSpreadOverTheInstancesInTurn() throws Exception {
+    void aPatientsRequestsStayOnOneInstanceWhileTheRestGoInTurn() throws Exception {
         for (int i = 0; i < 10; i++) {
-            assertThat(send("GET", "/api/patients/p-" + i, Map.of()).statusCode()).isEqualTo(200);
+            String patient = "/api/patients/p-" + i;
+            assertThat(send("GET", patient, Map.of()).statusCode()).isEqualTo(200);
+            assertThat(send("POST", patient + "/intake", Map.of()).statusCode()).isEqualTo(201);
+            // A client's own hint is replaced by the patient's.
+            assertThat(send("GET", patient + "/assessments", Map.of("X-SC-LB-Hint", "0")).statusCode()).isEqualTo(200);
+            assertThat(send("GET", patient + "/assessments", Map.of("X-SC-LB-Hint", "1")).statusCode()).isEqualTo(200);
+            long atA = intakeA.received().stream().filter(received -> received.pathAndQuery().startsWith(patient)).count();
+            long atB = intakeB.received().stream().filter(received -> received.pathAndQuery().startsWith(patient)).count();
+            assertThat(List.of(atA, atB)).as("the requests about p-" + i + " at each instance").containsExactlyInAnyOrder(4L, 0L);
         }
-        assertThat(intakeA.received()).hasSize(5);
-        assertThat(intakeB.received()).hasSize(5);
+        assertThat(intakeA.received()).as("patients at each instance").isNotEmpty();
+        assertThat(intakeB.received()).as("patients at each instance").isNotEmpty();
+
+        Stream.of(intakeA, intakeB).forEach(StubService::forget);
+        for (int i = 0; i < 4; i++) {
+            assertThat(send("POST", "/api/patients", Map.of()).statusCode()).isEqualTo(201);
+        }
+        assertThat(intakeA.received()).as("requests about no patient, in turn").hasSize(2);
+        assertThat(intakeB.received()).hasSize(2);
     }
 
     @Test
     void anInstanceThatIsDownIsRoutedAroundEvenForAPostWithoutKey() throws Exception {
         for (int i = 0; i < 6; i++) {
-            HttpResponse<String> response = send("POST", "/api/follow-ups/f-" + i + "/survey-link", Map.of());
+            HttpResponse<String> response = send("POST", "/api/patients/p-" + i + "/sessions", Map.of());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-            assertThat(send("GET", "/api/patients/p-" + i + "/timeline", Map.of()).statusCode()).isEqualTo(200);
+            assertThat(send("GET", "/api/sessions/s-" + i, Map.of()).statusCode()).isEqualTo(200);
         }
-        assertThat(outcomes.received()).as("each request once, at the instance that is up").hasSize(12)
+        assertThat(session.received()).as("each request once, at the instance that is up").hasSize(12)
                 .extracting(StubService.Received::pathAndQuery).doesNotHaveDuplicates();
     }
 
@@ -98,32 +114,32 @@ class GatewayInstancesIT {
     void aPostWithoutKeyThatMayHaveArrivedIsNotSentAgain() throws Exception {
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            HttpResponse<String> response = send("POST", "/api/patients/p-" + i + "/sessions", Map.of());
+            HttpResponse<String> response = send("POST", "/api/follow-ups/f-" + i + "/survey-link", Map.of());
             statuses.add(response.statusCode());
             if (response.statusCode() == 503) {
                 JsonNode problem = JSON.readTree(response.body());
-                assertThat(problem.path("service").asString()).isEqualTo("session-service");
+                assertThat(problem.path("service").asString()).isEqualTo("outcomes-service");
                 assertThat(problem.path("detail").asString()).contains("may or may not have been carried out", "Idempotency-Key");
             }
         }
         long refused = statuses.stream().filter(status -> status == 503).count();
         assertThat(statuses).containsOnly(201, 503);
         assertThat(refused).as("round robin sent half of them to the instance that drops them").isEqualTo(3);
-        assertThat(sessionDropping.received.get()).as("each dropped one reached that instance once").isEqualTo(3);
-        assertThat(session.received()).as("and was not sent again to the other").hasSize(3);
+        assertThat(outcomesDropping.received.get()).as("each dropped one reached that instance once").isEqualTo(3);
+        assertThat(outcomes.received()).as("and was not sent again to the other").hasSize(3);
     }
 
     @Test
     void aPostWithAnIdempotencyKeyOrAGetThatWasDroppedIsSentToAnotherInstance() throws Exception {
         for (int i = 0; i < 6; i++) {
-            HttpResponse<String> post = send("POST", "/api/patients/p-" + i + "/sessions", Map.of("Idempotency-Key", "key-" + i));
+            HttpResponse<String> post = send("POST", "/api/follow-ups/f-" + i + "/survey-link", Map.of("Idempotency-Key", "key-" + i));
             assertThat(post.statusCode()).as(post.body()).isEqualTo(201);
             assertThat(JSON.readTree(post.body()).path("body").asString()).as("the body sent again whole").isEqualTo("{\"n\":1}");
-            assertThat(send("GET", "/api/patients/p-" + i + "/sessions", Map.of()).statusCode()).isEqualTo(200);
+            assertThat(send("GET", "/api/sessions/s-" + i + "/follow-ups", Map.of()).statusCode()).isEqualTo(200);
         }
-        assertThat(sessionDropping.received.get()).as("some went to the dropping instance first").isPositive();
-        assertThat(session.received()).hasSize(12);
-        assertThat(session.received().stream().filter(received -> received.method().equals("POST")))
+        assertThat(outcomesDropping.received.get()).as("some went to the dropping instance first").isPositive();
+        assertThat(outcomes.received()).hasSize(12);
+        assertThat(outcomes.received().stream().filter(received -> received.method().equals("POST")))
                 .extracting(StubService.Received::idempotencyKey).doesNotHaveDuplicates().hasSize(6);
     }
 

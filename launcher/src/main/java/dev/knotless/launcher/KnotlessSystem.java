@@ -374,9 +374,15 @@ public final class KnotlessSystem implements AutoCloseable {
             throw new LaunchException("Stopped while starting");
         }
         Service service = instance.service();
-        ServiceProcess process = ServiceProcess.start(service, instance.toString(), runnable.get(service), options.java(), options.root(),
+        Map<String, String> environment = environment(service);
+        if (instances(service) > 1 && Service.BEHIND_GATEWAY.contains(service)) {
+            // Kafka clients named after their instance (intake-service-1-0, ...): the broker's view of a group tells them apart.
+            environment.put("SPRING_KAFKA_CLIENTID", instance.toString());
+        }
+        ServiceProcess process = ServiceProcess.start(service, instance.toString(), runnable.get(service).forInstance(instance.index()),
+                options.java(), options.root(),
                 options.ports().of(service, instance.index()), options.ports().managementOf(service, instance.index()), hostOf(service),
-                environment(service), logFileOf(instance));
+                environment, logFileOf(instance));
         processes.put(instance, process);
         return process;
     }

@@ -36,6 +36,7 @@ class ServiceInstances {
                 instance.setUri(uri);
                 instance.setPort(GatewayServices.port(uri)); // a URL without a port (compose: http://session-service) has -1
                 instance.setInstanceId(serviceId + "-" + i);
+                instance.getMetadata().put("hint", String.valueOf(i)); // what PatientAffinity's hint names
                 list.add(instance);
             }
             instances.put(serviceId, list);
