@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -40,7 +41,7 @@ record RunnableJar(Path jar, List<String> jvmOptions) {
                 if (Files.isDirectory(jarsDir)) {
                     try (Stream<Path> others = Files.list(jarsDir)) { // the archives of further instances (forInstance)
                         for (Path other : others.filter(path -> path.getFileName().toString()
-                                .matches(java.util.regex.Pattern.quote(name) + "-\\d+\\.jsa")).toList()) {
+                                .matches(Pattern.quote(name) + "-\\d+\\.jsa")).toList()) {
                             Files.deleteIfExists(other);
                         }
                     }
