@@ -63,6 +63,8 @@ class ReplicasIT {
     private static final int SESSIONS_EACH = 3;
     /** How long a client keeps trying one write with its key (a restarting service answers 503 meanwhile). */
     private static final Duration KEEP_TRYING = Duration.ofSeconds(60);
+    /** Clients writing during the rolling restart: a steady load that leaves the restarting JVMs some of the machine's two cores. */
+    private static final int LOAD_CLIENTS = 4;
 
     private static RunningSystem system;
     private static Http api;
@@ -211,12 +213,12 @@ class ReplicasIT {
         AtomicInteger failed = new AtomicInteger();
         Map<Integer, AtomicInteger> reads = new ConcurrentHashMap<>();
         AtomicReference<Throwable> loadFailure = new AtomicReference<>();
-        // Steady load on all three services, eight clients at once until told to stop: a registration (intake-service),
+        // Steady load on all three services, four clients at once until told to stop: a registration (intake-service),
         // a session of one of the first test's patients (session-service), a survey link for one of that patient's
         // follow-ups (outcomes-service), each with its own Idempotency-Key; then the patient's timeline.
         Thread load = Thread.ofVirtual().start(() -> {
             try {
-                Load.concurrently(20_000, i -> {
+                Load.concurrently(20_000, LOAD_CLIENTS, i -> {
                     if (stopLoad.get()) {
                         return;
                     }
