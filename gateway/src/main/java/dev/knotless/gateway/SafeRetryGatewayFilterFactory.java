@@ -5,7 +5,11 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.filter.factory.RetryGatewayFilterFactory;
 import org.springframework.cloud.gateway.filter.factory.RetryGatewayFilterFactory.RetryConfig;
@@ -13,6 +17,8 @@ import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code SafeRetry}: sends a request that failed on its way to an instance again, to the next
@@ -32,6 +38,8 @@ import org.springframework.stereotype.Component;
  * A service's own answer, 5xx included, is never retried: it is the answer. Nor is a response
  * timeout: a request that has waited that long does not wait that long again. The body is kept in
  * memory for a second sending (at most the body limit, checked by {@code RequestBodyLimit} before).
+ * Each request sent again counts in {@code knotless.gateway.retries{route, kind}}, {@code kind}
+ * {@code after-failure} or {@code not-delivered}.
  */
 @Component
 class SafeRetryGatewayFilterFactory extends AbstractGatewayFilterFactory<SafeRetryGatewayFilterFactory.Config> {
@@ -41,10 +49,12 @@ class SafeRetryGatewayFilterFactory extends AbstractGatewayFilterFactory<SafeRet
     private static final Set<HttpMethod> WITH_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
 
     private final RetryGatewayFilterFactory retry;
+    private final MeterRegistry meters;
 
-    SafeRetryGatewayFilterFactory(RetryGatewayFilterFactory retry) {
+    SafeRetryGatewayFilterFactory(RetryGatewayFilterFactory retry, MeterRegistry meters) {
         super(Config.class);
         this.retry = retry;
+        this.meters = meters;
     }
 
     @Override
@@ -59,13 +69,27 @@ class SafeRetryGatewayFilterFactory extends AbstractGatewayFilterFactory<SafeRet
         GatewayFilter whenNotDelivered = retry.apply(retryConfig(config, ConnectException.class));
         return (exchange, chain) -> {
             ServerHttpRequest request = exchange.getRequest();
-            GatewayFilter retrying = mayRepeat(request) ? afterAnyIoFailure : whenNotDelivered;
+            boolean repeatable = mayRepeat(request);
+            GatewayFilter retrying = repeatable ? afterAnyIoFailure : whenNotDelivered;
+            GatewayFilterChain counted = counting(chain, exchange, repeatable ? "after-failure" : "not-delivered");
             if (!WITH_BODY.contains(request.getMethod())) {
-                return retrying.filter(exchange, chain);
+                return retrying.filter(exchange, counted);
             }
             return ServerWebExchangeUtils.cacheRequestBody(exchange,
-                    cached -> retrying.filter(exchange.mutate().request(cached).build(), chain));
+                    cached -> retrying.filter(exchange.mutate().request(cached).build(), counted));
         };
+    }
+
+    /** {@code chain}, counting each subscription after the first: Retry subscribes again to send again. */
+    private GatewayFilterChain counting(GatewayFilterChain chain, ServerWebExchange exchange, String kind) {
+        AtomicInteger attempts = new AtomicInteger();
+        return next -> Mono.defer(() -> {
+            if (attempts.incrementAndGet() > 1) {
+                Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+                meters.counter("knotless.gateway.retries", "route", route == null ? "none" : route.getId(), "kind", kind).increment();
+            }
+            return chain.filter(next);
+        });
     }
 
     /** A safe method, or a request the service answers once whatever how often it comes. */

@@ -54,6 +54,9 @@ class GatewayInstancesIT {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @DynamicPropertySource
     static void instances(DynamicPropertyRegistry registry) {
         registry.add("knotless.gateway.services.intake", () -> intakeA.url() + "," + intakeB.url());
@@ -138,6 +141,8 @@ class GatewayInstancesIT {
             assertThat(send("GET", "/api/sessions/s-" + i + "/follow-ups", Map.of()).statusCode()).isEqualTo(200);
         }
         assertThat(outcomesDropping.received.get()).as("some went to the dropping instance first").isPositive();
+        assertThat(meters.counter("knotless.gateway.retries", "route", "outcomes-service", "kind", "after-failure").count())
+                .as("counted as sent again").isGreaterThanOrEqualTo(outcomesDropping.received.get());
         assertThat(outcomes.received()).hasSize(12);
         assertThat(outcomes.received().stream().filter(received -> received.method().equals("POST")))
                 .extracting(StubService.Received::idempotencyKey).doesNotHaveDuplicates().hasSize(6);

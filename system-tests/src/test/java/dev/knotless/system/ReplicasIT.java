@@ -251,6 +251,8 @@ class ReplicasIT {
             }
         });
         await().atMost(Duration.ofMinutes(1)).until(() -> sessions.size() >= 20);
+        Metrics metrics = new Metrics(system, operatorToken);
+        double gatewayRetriesBefore = metrics.sum(Service.GATEWAY, "knotless_gateway_retries_total", null);
 
         // Instance 0 of every service, then instance 1: each service has one instance up throughout.
         Map<String, Duration> restarts = new LinkedHashMap<>();
@@ -273,6 +275,7 @@ class ReplicasIT {
         load.join(Duration.ofMinutes(2));
         assertThat(loadFailure.get()).isNull();
 
+        long gatewayRetries = Math.round(metrics.sum(Service.GATEWAY, "knotless_gateway_retries_total", null) - gatewayRetriesBefore);
         try (Backlog backlog = new Backlog(system, operatorToken)) {
             backlog.awaitDrained(Duration.ofMinutes(3), "session-service", "outcomes-service");
         }
@@ -306,10 +309,10 @@ class ReplicasIT {
         int acknowledged = registered.size() + sessions.size() + links.get();
         System.out.printf("[measure] rolling restart (--replicas %d) in %d s: %d iterations, %d writes submitted (each with an Idempotency-Key),"
                         + " %d acknowledged (%d registrations, %d sessions, %d survey links), %d not acknowledged; timeline reads by status %s;"
-                        + " the client sent %d requests again with their key %s (%d answered from the key's first answer); stop + start %s;"
+                        + " the gateway sent %d requests again to another instance; the client sent %d requests again with their key %s (%d answered from the key's first answer); stop + start %s;"
                         + " %d registrations and %d sessions applied, %d lost, %d duplicated (%d patients, %d sessions)%n",
                 REPLICAS, Duration.ofNanos(System.nanoTime() - begin).toSeconds(), iterations.get(), iterations.get() * 3, acknowledged,
-                registered.size(), sessions.size(), links.get(), failed.get(), reads, writer.retries.get(), writer.retriedAfter,
+                registered.size(), sessions.size(), links.get(), failed.get(), reads, gatewayRetries, writer.retries.get(), writer.retriedAfter,
                 writer.replayed.get(), restarts, patientsByName.size(), sessions.size() - sessions.stream().filter(session -> !onTimelines.containsKey(session[1])).count(),
                 lost, patientsDoubled + sessionsDoubled, patientsDoubled, sessionsDoubled);
 
