@@ -54,8 +54,12 @@ final class CommandLine {
     private static final Option BIND_ADDRESS = new Option("--bind-address", "KNOTLESS_BIND_ADDRESS", "ADDRESS",
             "where the three services and every management port listen (default 127.0.0.1; the gateway and auth-server listen on all)");
 
+    private static final Option REPLICAS = new Option("--replicas", "KNOTLESS_REPLICAS", "N",
+            "instances of each of the three services behind the gateway, 1 to " + Ports.MAX_REPLICAS
+                    + " (default 1); instance i on its service's ports + " + Ports.REPLICA_OFFSET + " * i");
+
     private static final List<Option> OPTIONS = List.of(DATA_DIR, GATEWAY, INTAKE, SESSION, OUTCOMES, AUTH, KAFKA, KAFKA_CONTROLLER,
-            STORE, ROOT, START_TIMEOUT, BIND_ADDRESS);
+            STORE, ROOT, START_TIMEOUT, BIND_ADDRESS, REPLICAS);
 
     private CommandLine() {
     }
@@ -103,6 +107,10 @@ final class CommandLine {
 
         Ports defaults = Ports.defaults();
         Ports ports;
+        int replicas = number(given, REPLICAS, 1);
+        if (replicas > Ports.MAX_REPLICAS) {
+            throw new UsageException("--replicas needs a number from 1 to " + Ports.MAX_REPLICAS + ", not " + replicas);
+        }
         try {
             ports = new Ports(
                     number(given, GATEWAY, defaults.gateway()),
@@ -112,7 +120,8 @@ final class CommandLine {
                     number(given, KAFKA, defaults.kafka()),
                     number(given, KAFKA_CONTROLLER, defaults.kafkaController()),
                     number(given, STORE, defaults.store()),
-                    number(given, AUTH, defaults.auth()));
+                    number(given, AUTH, defaults.auth()))
+                    .withInstances(replicas);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

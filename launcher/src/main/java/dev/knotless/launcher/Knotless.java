@@ -90,8 +90,14 @@ public final class Knotless {
         out.printf("  %-18s %s   (sign-in, OpenID Connect; /oauth2/jwks; health at %s/actuator/health)%n", "auth-server", system.issuer(),
                 system.managementUrl(Service.AUTH));
         for (Service service : List.of(Service.GATEWAY, Service.INTAKE, Service.SESSION, Service.OUTCOMES)) {
-            String url = system.managementUrl(service);
-            out.printf("  %-18s %s/actuator/health   %s/actuator/prometheus%n", service.serviceName(), url, url);
+            for (int index = 0; index < system.instances(service); index++) {
+                String url = system.managementUrl(service, index);
+                out.printf("  %-18s %s/actuator/health   %s/actuator/prometheus%n", Service.instanceName(service, index), url, url);
+            }
+        }
+        if (options.instances() > 1) {
+            out.printf("  %-18s %d instances of each service behind the gateway, one database and one consumer group per service%n",
+                    "", options.instances());
         }
         out.printf("  %-18s the services and every management port listen on %s only%n", "", options.bindAddress());
         out.printf("  %-18s %s%n", "Kafka bootstrap", system.kafkaBootstrapServers());

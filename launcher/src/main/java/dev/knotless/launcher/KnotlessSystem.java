@@ -37,12 +37,26 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * The service jars must be built first ({@code ./mvnw -DskipTests install}, or {@code ./knotless up}).
+ *
+ * <p>With {@link LauncherOptions#withReplicas} ({@code --replicas N}) each service behind the gateway
+ * runs as N processes on one database and one consumer group, each with its own ports and log file;
+ * the gateway balances across them. The methods that take a {@link Service} alone mean instance 0.
  */
 public final class KnotlessSystem implements AutoCloseable {
+
+    /** One process: instance {@code index} of {@code service} (0 for the gateway and the auth-server). */
+    public record Instance(Service service, int index) {
+        @Override
+        public String toString() {
+            return Service.instanceName(service, index);
+        }
+    }
 
     private static final Logger log = LoggerFactory.getLogger(KnotlessSystem.class);
     private static final String PID_FILE = "knotless.pids";
     private static final Duration GRACE = Duration.ofSeconds(30);
+    /** {@code knotless.messaging.partitions} of the services when not set: enough for three instances of each. */
+    private static final int DEFAULT_PARTITIONS = 3;
     // launcher-watch notices a gone launcher within 5 s, and a graceful stop takes a few more.
     private static final Duration ORPHAN_GRACE = Duration.ofSeconds(15);
     /** For the few parallel steps (start the broker, await a service, stop one): mostly waiting, so one daemon thread each. */
@@ -54,7 +68,8 @@ public final class KnotlessSystem implements AutoCloseable {
 
     private final LauncherOptions options;
     private final long started = System.nanoTime();
-    private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
+    /** By instance, in start order (the auth-server and instance 0 of each service first, the gateway last). */
+    private final Map<Instance, ServiceProcess> processes = new LinkedHashMap<>();
     private final Map<Service, RunnableJar> runnable = new EnumMap<>(Service.class);
     private volatile String generatedDemoPassword;
     private final String gatewayClientSecret;
@@ -133,12 +148,32 @@ public final class KnotlessSystem implements AutoCloseable {
      * (see {@link #managementUrl}).
      */
     public String url(Service service) {
-        return "http://" + (Service.BEHIND_GATEWAY.contains(service) ? options.serviceHost() : "localhost") + ":" + options.ports().of(service);
+        return url(service, 0);
+    }
+
+    /** As {@link #url(Service)}, of instance {@code index} (0 to {@link #instances(Service)} - 1). */
+    public String url(Service service, int index) {
+        return "http://" + (Service.BEHIND_GATEWAY.contains(service) ? options.serviceHost() : "localhost") + ":" + options.ports().of(service, index);
     }
 
     /** {@code http://<bind address>:<management port>} of one service: {@code /actuator/health}, {@code /actuator/prometheus}. */
     public String managementUrl(Service service) {
-        return "http://" + options.serviceHost() + ":" + options.ports().managementOf(service);
+        return managementUrl(service, 0);
+    }
+
+    /** As {@link #managementUrl(Service)}, of instance {@code index}. */
+    public String managementUrl(Service service, int index) {
+        return "http://" + options.serviceHost() + ":" + options.ports().managementOf(service, index);
+    }
+
+    /** How many instances of {@code service} run: the {@code --replicas} count behind the gateway, one gateway and one auth-server. */
+    public int instances(Service service) {
+        return options.ports().instancesOf(service);
+    }
+
+    /** Every instance of {@code service}, 0 first. */
+    public List<Instance> instancesOf(Service service) {
+        return java.util.stream.IntStream.range(0, instances(service)).mapToObj(index -> new Instance(service, index)).toList();
     }
 
     /** Where the launcher reaches a service: the gateway and the auth-server listen on every interface, the others on the bind address. */
@@ -171,23 +206,33 @@ public final class KnotlessSystem implements AutoCloseable {
 
     /** The process id of a running service, e.g. to measure its memory. */
     public long pid(Service service) {
-        return process(service).pid();
+        return pid(service, 0);
+    }
+
+    /** The process id of instance {@code index} of a running service. */
+    public long pid(Service service, int index) {
+        return running(new Instance(service, index)).pid();
     }
 
     public Path logFile(Service service) {
-        return logFileOf(service);
+        return logFile(service, 0);
+    }
+
+    /** {@code <dataDir>/logs/intake-service.log} for instance 0, {@code intake-service-1.log} for instance 1, ... */
+    public Path logFile(Service service, int index) {
+        return logFileOf(new Instance(service, index));
     }
 
     /** Stops the gateway, then the three services and the auth-server (SIGTERM, then SIGKILL after 30 s), then Kafka and the store. */
     @Override
     public synchronized void close() {
         closing = true;
-        Optional.ofNullable(processes.remove(Service.GATEWAY)).ifPresent(gateway -> {
+        Optional.ofNullable(processes.remove(new Instance(Service.GATEWAY, 0))).ifPresent(gateway -> {
             log.info("Stopping the gateway");
             stopQuietly(gateway);
         });
         if (!processes.isEmpty()) {
-            log.info("Stopping {}", processes.keySet().stream().map(Service::serviceName).collect(Collectors.joining(", ")));
+            log.info("Stopping {}", processes.keySet().stream().map(Instance::toString).collect(Collectors.joining(", ")));
         }
         List<CompletableFuture<Void>> stopping = processes.values().stream()
                 .map(process -> CompletableFuture.runAsync(() -> stopQuietly(process), WAITER))
@@ -324,13 +369,21 @@ public final class KnotlessSystem implements AutoCloseable {
         store = startedStore;
     }
 
-    private synchronized ServiceProcess launch(Service service) {
+    private synchronized ServiceProcess launch(Instance instance) {
         if (closing) {
             throw new LaunchException("Stopped while starting");
         }
-        ServiceProcess process = ServiceProcess.start(service, runnable.get(service), options.java(), options.root(),
-                options.ports().of(service), options.ports().managementOf(service), hostOf(service), environment(service), logFileOf(service));
-        processes.put(service, process);
+        Service service = instance.service();
+        Map<String, String> environment = environment(service);
+        if (instances(service) > 1 && Service.BEHIND_GATEWAY.contains(service)) {
+            // Kafka clients named after their instance (intake-service-1-0, ...): the broker's view of a group tells them apart.
+            environment.put("SPRING_KAFKA_CLIENTID", instance.toString());
+        }
+        ServiceProcess process = ServiceProcess.start(service, instance.toString(), runnable.get(service).forInstance(instance.index()),
+                options.java(), options.root(),
+                options.ports().of(service, instance.index()), options.ports().managementOf(service, instance.index()), hostOf(service),
+                environment, logFileOf(instance));
+        processes.put(instance, process);
         return process;
     }
 
@@ -339,24 +392,47 @@ public final class KnotlessSystem implements AutoCloseable {
      * fault tests' way. {@link #restart(Service)} starts it again.
      */
     public void kill(Service service) {
-        ServiceProcess process = process(service);
-        if (process == null) {
-            throw new IllegalStateException(service + " is not running");
-        }
+        kill(service, 0);
+    }
+
+    /** As {@link #kill(Service)}, instance {@code index}; the other instances go on. */
+    public void kill(Service service, int index) {
+        ServiceProcess process = running(new Instance(service, index));
         process.process().destroyForcibly();
         process.process().onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
     }
 
+    /**
+     * Stops instance {@code index} of a service as an operator's rolling restart does: SIGTERM, so it
+     * finishes the requests it has and leaves its consumer group (SIGKILL after 30 s). Returns how long
+     * it took; {@link #restart(Service, int)} starts it again.
+     */
+    public Duration stop(Service service, int index) {
+        ServiceProcess process = running(new Instance(service, index));
+        long begin = System.nanoTime();
+        process.stop(GRACE);
+        return Duration.ofNanos(System.nanoTime() - begin);
+    }
+
     /** Starts a service that has stopped (killed, crashed) again, on its ports, and waits until it is ready. */
     public Duration restart(Service service) {
-        ServiceProcess old = process(service);
-        if (old != null && old.process().isAlive()) {
-            throw new IllegalStateException(service + " is still running");
+        return restart(service, 0);
+    }
+
+    /** As {@link #restart(Service)}, instance {@code index}, on its own ports. */
+    public Duration restart(Service service, int index) {
+        Instance instance = new Instance(service, index);
+        if (index >= instances(service) || index < 0) {
+            throw new IllegalArgumentException(service + " has no instance " + index + " (instances: " + instances(service) + ")");
         }
-        ServiceProcess process = launch(service);
+        ServiceProcess old = process(instance);
+        if (old != null && old.process().isAlive()) {
+            throw new IllegalStateException(instance + " is still running");
+        }
+        ServiceProcess process = launch(instance);
         writePidFile();
         Duration took = process.awaitReady(options.startTimeout());
-        log.info("{} ready again on {} ({})", service, process.url(), seconds(took));
+        log.info("{} ready again on {} ({})", instance, process.url(), seconds(took));
         return took;
     }
 
@@ -386,13 +462,14 @@ public final class KnotlessSystem implements AutoCloseable {
     }
 
     private void startServices(List<Service> services) {
-        log.info("Starting {}", services.stream().map(Service::serviceName).collect(Collectors.joining(", ")));
-        List<ServiceProcess> launched = services.stream().map(this::launch).toList();
+        List<Instance> instances = services.stream().flatMap(service -> instancesOf(service).stream()).toList();
+        log.info("Starting {}", instances.stream().map(Instance::toString).collect(Collectors.joining(", ")));
+        List<ServiceProcess> launched = instances.stream().map(this::launch).toList();
         writePidFile(); // at once: a next start after a kill -9 of this launcher finds them (and they stop by themselves)
         List<CompletableFuture<Void>> ready = launched.stream()
                 .map(process -> CompletableFuture.runAsync(() -> {
                     Duration took = process.awaitReady(options.startTimeout());
-                    log.info("{} ready on {} ({})", process.service(), process.url(), seconds(took));
+                    log.info("{} ready on {} ({})", process.name(), process.url(), seconds(took));
                 }, WAITER))
                 .toList();
         List<String> failures = new ArrayList<>();
@@ -410,12 +487,20 @@ public final class KnotlessSystem implements AutoCloseable {
 
     /** The auth-server, ready, has printed its generated demo password if it made one: for the console, not the log. */
     private void takeGeneratedDemoPassword() {
-        ServiceProcess auth = process(Service.AUTH);
+        ServiceProcess auth = process(new Instance(Service.AUTH, 0));
         generatedDemoPassword = DemoPassword.takeFrom(auth.logFile(), auth.logOffset()).orElse(null);
     }
 
-    private synchronized ServiceProcess process(Service service) {
-        return processes.get(service);
+    private synchronized ServiceProcess process(Instance instance) {
+        return processes.get(instance);
+    }
+
+    private ServiceProcess running(Instance instance) {
+        ServiceProcess process = process(instance);
+        if (process == null) {
+            throw new IllegalStateException(instance + " is not running");
+        }
+        return process;
     }
 
     /** The same variables as docker-compose.yml sets. */
@@ -430,10 +515,14 @@ public final class KnotlessSystem implements AutoCloseable {
         if (service.database() != null) {
             env.put("MONGODB_URI", store.uri(service.database()));
         }
-        String services = options.serviceHost();
-        env.put("INTAKE_SERVICE_URL", "http://" + services + ":" + ports.intake());
-        env.put("SESSION_SERVICE_URL", "http://" + services + ":" + ports.session());
-        env.put("OUTCOMES_SERVICE_URL", "http://" + services + ":" + ports.outcomes());
+        // Every instance, comma-separated: the gateway balances across them (one URL with one instance, as compose has it).
+        env.put("INTAKE_SERVICE_URL", instanceUrls(Service.INTAKE));
+        env.put("SESSION_SERVICE_URL", instanceUrls(Service.SESSION));
+        env.put("OUTCOMES_SERVICE_URL", instanceUrls(Service.OUTCOMES));
+        if (Service.BEHIND_GATEWAY.contains(service) && options.instances() > DEFAULT_PARTITIONS) {
+            // Every instance of a consumer group needs a partition to read; the default (3) covers three instances.
+            env.put("KNOTLESS_MESSAGING_PARTITIONS", String.valueOf(options.instances()));
+        }
         env.put("AUTH_SERVER_URL", "http://127.0.0.1:" + ports.auth());
         // Only the gateway and the auth-server face the network; the services and every
         // management port listen on the bind address (127.0.0.1 by default).
@@ -462,14 +551,19 @@ public final class KnotlessSystem implements AutoCloseable {
         return env;
     }
 
-    private Path logFileOf(Service service) {
-        return options.logDir().resolve(service.serviceName() + ".log");
+    /** {@code http://<bind address>:<port>} of each instance of {@code service}, comma-separated. */
+    private String instanceUrls(Service service) {
+        return instancesOf(service).stream().map(instance -> url(service, instance.index())).collect(Collectors.joining(","));
+    }
+
+    private Path logFileOf(Instance instance) {
+        return options.logDir().resolve(instance + ".log");
     }
 
     private void watchForUnexpectedExits() {
         processes.values().forEach(process -> process.process().onExit().thenAccept(exited -> {
-            if (!closing) {
-                log.error("{} stopped unexpectedly with exit code {}; see {}", process.service(), exited.exitValue(), process.logFile());
+            if (!closing && !process.stopping()) {
+                log.error("{} stopped unexpectedly with exit code {}; see {}", process.name(), exited.exitValue(), process.logFile());
             }
         }));
     }
@@ -485,7 +579,7 @@ public final class KnotlessSystem implements AutoCloseable {
     /** {@code <dataDir>/knotless.pids}: "pid name start-instant" per line, the launcher first. */
     private synchronized void writePidFile() {
         StringBuilder pids = new StringBuilder(pidLine(ProcessHandle.current(), "launcher"));
-        processes.values().forEach(process -> pids.append(pidLine(process.process().toHandle(), process.service().serviceName())));
+        processes.values().forEach(process -> pids.append(pidLine(process.process().toHandle(), process.name())));
         try {
             Files.createDirectories(options.dataDir());
             Files.writeString(options.dataDir().resolve(PID_FILE), pids);

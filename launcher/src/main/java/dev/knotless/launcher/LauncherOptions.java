@@ -54,9 +54,23 @@ public record LauncherOptions(Path root, Path dataDir, Ports ports, Path java, D
         return new LauncherOptions(root, dataDir, ports, java, startTimeout, bindAddress);
     }
 
-    /** Ports free right now, so that a test disturbs nothing else on the machine. */
+    /** Ports free right now, so that a test disturbs nothing else on the machine (for as many instances as these options have). */
     public LauncherOptions withFreePorts() {
-        return withPorts(Ports.free());
+        return withPorts(Ports.free(instances()));
+    }
+
+    /**
+     * {@code count} instances of each service behind the gateway ({@code ./knotless up --replicas N}),
+     * instance {@code i} on its ports plus {@value Ports#REPLICA_OFFSET}{@code  * i} ({@link Ports#withInstances});
+     * the gateway and the auth-server stay single. Call {@link #withFreePorts()} after it for free ports throughout.
+     */
+    public LauncherOptions withReplicas(int count) {
+        return withPorts(ports.withInstances(count));
+    }
+
+    /** How many instances of each service behind the gateway run: 1 unless {@link #withReplicas}. */
+    public int instances() {
+        return ports.instances();
     }
 
     public LauncherOptions withJava(Path java) {

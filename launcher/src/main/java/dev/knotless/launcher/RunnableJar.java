@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -37,6 +38,14 @@ record RunnableJar(Path jar, List<String> jvmOptions) {
             if (!Files.isRegularFile(stampFile) || !Files.readString(stampFile).equals(stamp) || !Files.isRegularFile(runnable)) {
                 deleteRecursively(folder);
                 Files.deleteIfExists(archive);
+                if (Files.isDirectory(jarsDir)) {
+                    try (Stream<Path> others = Files.list(jarsDir)) { // the archives of further instances (forInstance)
+                        for (Path other : others.filter(path -> path.getFileName().toString()
+                                .matches(Pattern.quote(name) + "-\\d+\\.jsa")).toList()) {
+                            Files.deleteIfExists(other);
+                        }
+                    }
+                }
                 Files.createDirectories(folder);
                 if (springBoot) {
                     extract(built, folder, java);
@@ -52,6 +61,20 @@ record RunnableJar(Path jar, List<String> jvmOptions) {
         } catch (IOException e) {
             throw new LaunchException("Cannot prepare " + built + " to run in " + folder + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The same jar for instance {@code index} of its service ({@code --replicas}): from the second on,
+     * with a class-data archive of its own ({@code intake-service-1.jsa}), since two JVMs that started
+     * without a valid archive would both write the one archive when they stop.
+     */
+    RunnableJar forInstance(int index) {
+        if (index == 0) {
+            return this;
+        }
+        return new RunnableJar(jar, jvmOptions.stream()
+                .map(option -> option.startsWith("-XX:SharedArchiveFile=") ? option.replaceFirst("\\.jsa$", "-" + index + ".jsa") : option)
+                .toList());
     }
 
     private static boolean isSpringBootJar(Path jar) throws IOException {

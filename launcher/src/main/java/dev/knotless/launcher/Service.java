@@ -28,6 +28,14 @@ public enum Service {
         return serviceName;
     }
 
+    /**
+     * How logs, pid files and messages name instance {@code index} of a service: {@code intake-service}
+     * for the first (as with one instance), {@code intake-service-1} for the second, and so on.
+     */
+    public static String instanceName(Service service, int index) {
+        return index == 0 ? service.serviceName : service.serviceName + "-" + index;
+    }
+
     /** The service's own database in the store, or null for the gateway, which has none. */
     public String database() {
         return database;

@@ -38,6 +38,8 @@ final class ServiceProcess {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Service service;
+    /** {@code intake-service}, or {@code intake-service-1} for a second instance ({@link Service#instanceName}). */
+    private final String name;
     private final int port;
     private final int managementPort;
     private final String host;
@@ -45,9 +47,12 @@ final class ServiceProcess {
     private final long logOffset;
     private final Process process;
     private final Instant startedAt = Instant.now();
+    /** Set when asked to stop: its exit is then no surprise. */
+    private volatile boolean stopping;
 
-    private ServiceProcess(Service service, int port, int managementPort, String host, Path logFile, long logOffset, Process process) {
+    private ServiceProcess(Service service, String name, int port, int managementPort, String host, Path logFile, long logOffset, Process process) {
         this.service = service;
+        this.name = name;
         this.port = port;
         this.managementPort = managementPort;
         this.host = host;
@@ -68,16 +73,22 @@ final class ServiceProcess {
      */
     static ServiceProcess start(Service service, RunnableJar jar, Path java, Path workingDir, int port, int managementPort, String host,
                                 Map<String, String> environment, Path logFile) {
+        return start(service, service.serviceName(), jar, java, workingDir, port, managementPort, host, environment, logFile);
+    }
+
+    /** As above, for one of several instances of a service: {@code name} tells them apart in messages and the pid file. */
+    static ServiceProcess start(Service service, String name, RunnableJar jar, Path java, Path workingDir, int port, int managementPort,
+                                String host, Map<String, String> environment, Path logFile) {
         try {
             Files.createDirectories(logFile.getParent());
             long offset = Files.exists(logFile) ? Files.size(logFile) : 0;
-            Files.writeString(logFile, "==== " + Instant.now() + " starting " + service + " on port " + port + System.lineSeparator(),
+            Files.writeString(logFile, "==== " + Instant.now() + " starting " + name + " on port " + port + System.lineSeparator(),
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             List<String> command = new ArrayList<>();
             command.add(java.toString());
             command.addAll(JVM_OPTIONS);
             // A JVM crash report goes beside the service's log, not into the working directory (the repository).
-            command.add("-XX:ErrorFile=" + logFile.toAbsolutePath().getParent().resolve("hs_err_" + service.serviceName() + "_%p.log"));
+            command.add("-XX:ErrorFile=" + logFile.toAbsolutePath().getParent().resolve("hs_err_" + name + "_%p.log"));
             command.addAll(jar.jvmOptions());
             command.add("-jar");
             command.add(jar.jar().toString());
@@ -90,14 +101,18 @@ final class ServiceProcess {
             if (managementPort != port) {
                 builder.environment().put("MANAGEMENT_PORT", String.valueOf(managementPort));
             }
-            return new ServiceProcess(service, port, managementPort, host, logFile, offset, builder.start());
+            return new ServiceProcess(service, name, port, managementPort, host, logFile, offset, builder.start());
         } catch (IOException e) {
-            throw new LaunchException("Cannot start " + service + " (" + java + " -jar " + jar.jar() + "): " + e.getMessage(), e);
+            throw new LaunchException("Cannot start " + name + " (" + java + " -jar " + jar.jar() + "): " + e.getMessage(), e);
         }
     }
 
     Service service() {
         return service;
+    }
+
+    String name() {
+        return name;
     }
 
     long pid() {
@@ -131,7 +146,7 @@ final class ServiceProcess {
         String probe = "/actuator/health/readiness";
         while (true) {
             if (!process.isAlive()) {
-                throw new LaunchException(service + " stopped with exit code " + process.exitValue() + " while starting."
+                throw new LaunchException(name + " stopped with exit code " + process.exitValue() + " while starting."
                         + lastLines());
             }
             try {
@@ -147,17 +162,23 @@ final class ServiceProcess {
                 // not listening yet
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new LaunchException("Interrupted while waiting for " + service, e);
+                throw new LaunchException("Interrupted while waiting for " + name, e);
             }
             if (System.nanoTime() > deadline) {
-                throw new LaunchException(service + " did not become ready within " + timeout.toSeconds() + " s." + lastLines());
+                throw new LaunchException(name + " did not become ready within " + timeout.toSeconds() + " s." + lastLines());
             }
             sleep(POLL_INTERVAL);
         }
     }
 
+    /** True once {@link #stop} was called. */
+    boolean stopping() {
+        return stopping;
+    }
+
     /** SIGTERM, wait up to {@code grace}, then SIGKILL. */
     void stop(Duration grace) {
+        stopping = true;
         if (!process.isAlive()) {
             return;
         }
@@ -201,6 +222,6 @@ final class ServiceProcess {
 
     @Override
     public String toString() {
-        return service + " (pid " + process.pid() + ", port " + port + ")";
+        return name + " (pid " + process.pid() + ", port " + port + ")";
     }
 }

@@ -62,6 +62,56 @@ class CommandLineTest {
     }
 
     @Test
+    void replicasRunMoreInstancesOfTheServicesBehindTheGatewayOnPortsAHundredApart() {
+        LauncherOptions options = up(Map.of(), "up", "--replicas", "3");
+
+        Ports ports = options.ports();
+        assertThat(options.instances()).isEqualTo(3);
+        assertThat(ports.instancesOf(Service.GATEWAY)).isEqualTo(1);
+        assertThat(ports.instancesOf(Service.AUTH)).isEqualTo(1);
+        assertThat(ports.of(Service.INTAKE, 0)).isEqualTo(8081);
+        assertThat(ports.of(Service.INTAKE, 1)).isEqualTo(8181);
+        assertThat(ports.of(Service.OUTCOMES, 2)).isEqualTo(8283);
+        assertThat(ports.managementOf(Service.SESSION, 1)).isEqualTo(9182);
+        assertThat(ports.managementOf(Service.SESSION, 0)).isEqualTo(9082);
+        assertThat(ports.byName()).containsEntry("session-service-2", 8282).containsEntry("session-service-2 management", 9282)
+                .hasSize(13 + 2 * 2 * 3);
+        assertThatThrownBy(() -> ports.of(Service.INTAKE, 3)).hasMessageContaining("no instance 3");
+    }
+
+    @Test
+    void oneReplicaIsTheSystemAsBeforeAndTheEnvironmentMayAskForMore() {
+        assertThat(up(Map.of(), "up", "--replicas=1").ports()).isEqualTo(Ports.defaults());
+        assertThat(up(Map.of("KNOTLESS_REPLICAS", "2"), "up").instances()).isEqualTo(2);
+        assertThat(up(Map.of("KNOTLESS_REPLICAS", "2"), "up", "--replicas", "1").instances()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "10", "two", "-1"})
+    void aReplicaCountOutsideOneToNineIsRefused(String count) {
+        assertThatThrownBy(() -> up(Map.of(), "up", "--replicas", count))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--replicas");
+    }
+
+    @Test
+    void freePortsCoverEveryInstance() {
+        Ports ports = LauncherOptions.defaults(ROOT).withReplicas(2).withFreePorts().ports();
+
+        assertThat(ports.instances()).isEqualTo(2);
+        assertThat(ports.byName()).hasSize(13 + 2 * 3);
+        assertThat(ports.of(Service.SESSION, 1)).isNotEqualTo(ports.of(Service.SESSION) + Ports.REPLICA_OFFSET);
+    }
+
+    @Test
+    void aReplicaPortTakenByAnotherPartIsRefused() {
+        // session-service's second instance would be on 8182, the gateway's port here.
+        assertThatThrownBy(() -> up(Map.of(), "up", "--replicas", "2", "--gateway-port", "8182"))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("8182");
+    }
+
+    @Test
     void aRelativeDataDirectoryIsRelativeToTheWorkingDirectory() {
         assertThat(up(Map.of(), "up", "--data-dir", "tmp/../other").dataDir()).isEqualTo(HERE.resolve("other"));
     }

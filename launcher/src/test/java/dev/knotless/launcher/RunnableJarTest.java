@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,18 @@ class RunnableJarTest {
         Files.setLastModifiedTime(built, FileTime.from(copied.toInstant().plusSeconds(60)));
         RunnableJar refreshed = RunnableJar.prepare(built, jars, LauncherOptions.currentJava());
         assertThat(Files.getLastModifiedTime(refreshed.jar())).isNotEqualTo(FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+    }
+
+    @Test
+    void furtherInstancesOfAServiceHaveAClassDataArchiveOfTheirOwn() {
+        RunnableJar first = new RunnableJar(Path.of("/data/jars/intake-service/intake-service.jar"),
+                List.of("-XX:SharedArchiveFile=/data/jars/intake-service.jsa", "-XX:+AutoCreateSharedArchive"));
+
+        assertThat(first.forInstance(0)).isEqualTo(first);
+        assertThat(first.forInstance(2).jvmOptions())
+                .containsExactly("-XX:SharedArchiveFile=/data/jars/intake-service-2.jsa", "-XX:+AutoCreateSharedArchive");
+        assertThat(first.forInstance(2).jar()).isEqualTo(first.jar());
+        assertThat(new RunnableJar(Path.of("plain.jar"), List.of()).forInstance(1).jvmOptions()).isEmpty();
     }
 
     @Test

@@ -14,11 +14,13 @@ import org.apache.kafka.common.TopicPartition;
 /** What is still on its way in a running system: records not yet read by a consumer group, events still in outboxes. */
 final class Backlog implements AutoCloseable {
 
+    private final RunningSystem system;
     private final Metrics metrics;
     private final Admin admin;
 
     /** {@code operatorToken}: the operator demo account's, which may read the services' metrics. */
     Backlog(RunningSystem system, String operatorToken) {
+        this.system = system;
         this.metrics = new Metrics(system, operatorToken);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafkaBootstrapServers()));
     }
@@ -39,11 +41,13 @@ final class Backlog implements AutoCloseable {
         return lag;
     }
 
-    /** Sum of {@code knotless.outbox.pending} over the three services (their management ports, as the operator). */
+    /** Sum of {@code knotless.outbox.pending} over the three services, each instance's own relay (their management ports, as the operator). */
     int outboxPending() {
         int pending = 0;
         for (Service service : Service.BEHIND_GATEWAY) {
-            pending += (int) metrics.sum(service, "knotless_outbox_pending", null);
+            for (int index = 0; index < system.instances(service); index++) {
+                pending += (int) metrics.sum(service, index, "knotless_outbox_pending", null);
+            }
         }
         return pending;
     }

@@ -17,8 +17,13 @@ final class Metrics {
 
     /** The sum of the samples of {@code name} whose labels include {@code label} (e.g. {@code topic="knotless.intake.v1"}), or all when null. */
     double sum(Service service, String name, String label) {
-        String text = new Http(system.managementUrl(service), operatorToken).getText("/actuator/prometheus");
-        assertThat(text).as("metrics of " + service).isNotNull();
+        return sum(service, 0, name, label);
+    }
+
+    /** As {@link #sum(Service, String, String)}, of instance {@code index} of the service. */
+    double sum(Service service, int index, String name, String label) {
+        String text = new Http(system.managementUrl(service, index), operatorToken).getText("/actuator/prometheus");
+        assertThat(text).as("metrics of " + service + " instance " + index).isNotNull();
         double sum = 0;
         for (String line : text.split("\n")) {
             boolean named = line.startsWith(name + "{") || line.startsWith(name + " ");

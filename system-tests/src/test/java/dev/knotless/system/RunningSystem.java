@@ -21,10 +21,16 @@ final class RunningSystem implements AutoCloseable {
     }
 
     static RunningSystem start() throws IOException {
+        return start(1);
+    }
+
+    /** As {@code ./knotless up --replicas <replicas>}: that many instances of each service behind the gateway. */
+    static RunningSystem start(int replicas) throws IOException {
         Path root = Path.of(System.getProperty("knotless.root", "..")).toAbsolutePath().normalize();
         Path data = Files.createTempDirectory("knotless-system-test");
-        KnotlessSystem system = KnotlessSystem.start(LauncherOptions.defaults(root).withDataDir(data).withFreePorts());
-        System.out.printf("[measure] whole system started in %d ms (data in %s)%n", system.startupTime().toMillis(), data);
+        KnotlessSystem system = KnotlessSystem.start(LauncherOptions.defaults(root).withDataDir(data).withReplicas(replicas).withFreePorts());
+        System.out.printf("[measure] whole system (%d instance(s) of each service) started in %d ms (data in %s)%n", replicas,
+                system.startupTime().toMillis(), data);
         return new RunningSystem(system);
     }
 
@@ -54,6 +60,16 @@ final class RunningSystem implements AutoCloseable {
     /** A service's management address (health, metrics), never routed by the gateway. */
     String managementUrl(dev.knotless.launcher.Service service) {
         return system.managementUrl(service);
+    }
+
+    /** The management address of instance {@code index} of a service. */
+    String managementUrl(dev.knotless.launcher.Service service, int index) {
+        return system.managementUrl(service, index);
+    }
+
+    /** How many instances of {@code service} run. */
+    int instances(dev.knotless.launcher.Service service) {
+        return system.instances(service);
     }
 
     /** A broker outage: the services keep running without Kafka until {@link #startBroker()}. */

@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
+import org.springframework.cloud.client.loadbalancer.reactive.ReactorLoadBalancerExchangeFilterFunction;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -19,6 +22,7 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 import io.netty.channel.ChannelOption;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -26,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads one page of one service's audit trail, as the caller: its access token as bearer, the
- * gateway's request id. Its own connection pool, with the routes' connect timeout, idle time and
+ * gateway's request id. From one of the service's instances, chosen by Spring Cloud LoadBalancer as
+ * for the routes (they share one database); a GET that could not connect is tried once more, on
+ * another instance when there is one. Its own connection pool, with the routes' connect timeout, idle time and
  * response timeout ({@code spring.cloud.gateway.server.webflux.httpclient.*}), so a service that is
  * down or hangs fails here as it does on a routed request. Not the routes' HttpClient bean: a
  * WebClient on it left the gateway's tests' server not reading a later browser's connection (seen
@@ -46,11 +52,11 @@ class AuditClient {
     private final WebClient web;
     private final Duration timeout;
 
-    AuditClient(GatewayServices services, HttpClientProperties httpClient) {
-        this.services.put("intake-service", services.intake());
-        this.services.put("session-service", services.session());
-        this.services.put("outcomes-service", services.outcomes());
+    AuditClient(GatewayServices services, HttpClientProperties httpClient, ReactiveLoadBalancer.Factory<ServiceInstance> loadBalancers) {
+        // http://<service id>: the load balancer's filter puts one instance's address in its place.
+        services.byServiceId().keySet().forEach(serviceId -> this.services.put(serviceId, URI.create("http://" + serviceId)));
         this.web = WebClient.builder()
+                .filter(new ReactorLoadBalancerExchangeFilterFunction(loadBalancers, List.of()))
                 .clientConnector(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.builder("audit")
                                 .maxIdleTime(httpClient.getPool().getMaxIdleTime() != null ? httpClient.getPool().getMaxIdleTime() : DEFAULT_MAX_IDLE)
                                 .build())
@@ -95,6 +101,7 @@ class AuditClient {
                 .exchangeToMono(response -> response.bodyToMono(byte[].class)
                         .defaultIfEmpty(new byte[0])
                         .map(body -> answer(service, response, body)))
+                .retryWhen(Retry.max(1).filter(AuditClient::notConnected))
                 .timeout(timeout)
                 .onErrorResume(failure -> Mono.just(new ServiceAnswer.Unavailable(service, why(service, failure))));
     }
@@ -115,6 +122,15 @@ class AuditClient {
                     body, response.headers().asHttpHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE));
         }
         return new ServiceAnswer.Unavailable(service, service + " answered " + status);
+    }
+
+    private static boolean notConnected(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String why(String service, Throwable failure) {
