@@ -53,10 +53,12 @@ public class KeyedH2Backend extends H2Backend {
     private static final String DATABASES_PREFIX = "databases.";
     private static final String META_PREFIX = "meta.";
     private static final String INDEX_INFIX = "._index_";
-    // Index maps ordered by KeyOrder carry this suffix. A store written before them has its index maps
-    // (in H2's serialized-bytes order) under the plain name: those are removed, and the new, empty maps are
-    // filled from the documents when the collection adds the index, as mongo-java-server does for a new index.
-    private static final String KEY_ORDER_SUFFIX = "#keyOrder";
+    // Index maps ordered and written by KeyOrder carry this suffix. A store written before them has its index
+    // maps under the plain name (H2's serialized-bytes order) or under "#keyOrder" (KeyOrder's order, keys
+    // Java-serialized): those are removed, and the new, empty maps are filled from the documents when the
+    // collection adds the index, as mongo-java-server does for a new index.
+    private static final String KEY_ORDER_SUFFIX = "#keys";
+    private static final List<String> LEGACY_INDEX_SUFFIXES = List.of("", "#keyOrder");
     // Document maps holding BSON bytes (KeyedCollection) carry this suffix.
     private static final String BSON_SUFFIX = "#bson";
 
@@ -154,8 +156,10 @@ public class KeyedH2Backend extends H2Backend {
         @Override
         protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
             String plainName = getFullCollectionNamespace(collectionName) + INDEX_INFIX + indexName;
-            if (getMvStore().hasMap(plainName)) {
-                getMvStore().removeMap(plainName);
+            for (String legacy : LEGACY_INDEX_SUFFIXES) {
+                if (getMvStore().hasMap(plainName + legacy)) {
+                    getMvStore().removeMap(plainName + legacy);
+                }
             }
             MVMap<KeyValue, Object> map = getMvStore().openMap(plainName + KEY_ORDER_SUFFIX,
                     new MVMap.Builder<KeyValue, Object>().keyType(new KeyOrder()));

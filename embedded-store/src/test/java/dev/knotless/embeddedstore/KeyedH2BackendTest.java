@@ -2,6 +2,7 @@ package dev.knotless.embeddedstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.bson.Document;
+import org.bson.UuidRepresentation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -188,7 +190,7 @@ class KeyedH2BackendTest {
         old.shutdownNow();
 
         KeyedH2Backend upgraded = new KeyedH2Backend(file);
-        assertThat(upgraded.getMvStore().getMapNames()).noneMatch(name -> name.contains("._index_") && !name.endsWith("#keyOrder"))
+        assertThat(upgraded.getMvStore().getMapNames()).noneMatch(name -> name.contains("._index_") && !name.endsWith("#keys"))
                 .as("documents converted to BSON once, the Java-serialized maps gone")
                 .noneMatch(name -> name.startsWith("databases.") && !name.endsWith("#bson"))
                 .contains("databases." + DB + ".kinds#bson");
@@ -212,6 +214,57 @@ class KeyedH2BackendTest {
                     .isEqualTo(everyKindOfValue("written-before"));
         } finally {
             server.shutdownNow();
+        }
+    }
+
+    @Test
+    void idsOfEveryKindAreFoundByKeyAcrossARestartAndIndexesOfTheEarlierFormatAreRebuilt(@TempDir Path dir) {
+        String file = dir.resolve("store.mv.db").toString();
+        List<Object> ids = List.of("s-1", 7, 1L << 40, 2.5, true, new org.bson.types.ObjectId("6750a1b2c3d4e5f601234567"),
+                UUID.fromString("3f1c2a4e-8d1b-4c3e-9a7f-0b1c2d3e4f50"), new Document("clinic", "c-1").append("n", 3),
+                new java.util.Date(1_764_633_600_123L));
+        KeyedH2Backend first = new KeyedH2Backend(file);
+        MongoServer firstServer = new MongoServer(first);
+        InetSocketAddress address = firstServer.bind();
+        try (MongoClient c = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString("mongodb://127.0.0.1:" + address.getPort()))
+                .uuidRepresentation(UuidRepresentation.STANDARD).build())) {
+            var mixed = c.getDatabase(DB).getCollection("mixed");
+            mixed.createIndex(Indexes.ascending("tokenHash"), new IndexOptions().unique(true).sparse(true));
+            for (int i = 0; i < ids.size(); i++) {
+                mixed.insertOne(new Document("_id", ids.get(i)).append("n", i).append("tokenHash", "hash-" + i));
+            }
+        }
+        firstServer.shutdownNow();
+        // The first store, as if an earlier version had written its index maps: they must be dropped and rebuilt.
+        try (var store = new org.h2.mvstore.MVStore.Builder().fileName(file).open()) {
+            for (String name : List.copyOf(store.getMapNames())) {
+                if (name.contains("._index_") && name.startsWith("databases." + DB + ".mixed")) {
+                    store.renameMap(store.openMap(name), name.replace("#keys", "#keyOrder"));
+                }
+            }
+        }
+
+        for (int restart = 0; restart < 2; restart++) {
+            KeyedH2Backend reopened = new KeyedH2Backend(file);
+            assertThat(reopened.getMvStore().getMapNames()).noneMatch(name -> name.endsWith("#keyOrder"));
+            MongoServer server = new MongoServer(reopened);
+            InetSocketAddress again = server.bind();
+            try (MongoClient c = MongoClients.create(MongoClientSettings.builder()
+                    .applyConnectionString(new com.mongodb.ConnectionString("mongodb://127.0.0.1:" + again.getPort()))
+                    .uuidRepresentation(UuidRepresentation.STANDARD).build())) {
+                var mixed = c.getDatabase(DB).getCollection("mixed");
+                long before = reopened.documentsExamined().in(DB);
+                for (int i = 0; i < ids.size(); i++) {
+                    assertThat(mixed.find(Filters.eq("_id", ids.get(i))).first()).as("%s", ids.get(i)).containsEntry("n", i);
+                    assertThat(mixed.find(Filters.eq("tokenHash", "hash-" + i)).first()).as("hash-%s", i).containsEntry("n", i);
+                }
+                assertThat(reopened.documentsExamined().in(DB) - before).as("every lookup served by its index").isEqualTo(2L * ids.size());
+                assertThatThrownBy(() -> mixed.insertOne(new Document("_id", ids.get(5)))).isInstanceOf(MongoWriteException.class)
+                        .hasMessageContaining("duplicate key");
+            } finally {
+                server.shutdownNow();
+            }
         }
     }
 
