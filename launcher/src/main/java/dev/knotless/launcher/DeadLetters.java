@@ -56,6 +56,12 @@ final class DeadLetters implements AutoCloseable {
     static final String EXCEPTION_MESSAGE = "kafka_dlt-exception-message";
     /** Added to a replayed message: where it was replayed from (the dead letter's coordinates). */
     static final String REPLAYED_FROM = "knotless-replayed-from";
+    /**
+     * Added to a replayed message: the original record's coordinates ({@code topic/partition/offset}), by which
+     * a service releases what it held for the letter (platform's {@code DeadLetterObserver.DEAD_LETTER_OF}:
+     * the launcher does not depend on the platform, so the name is repeated here).
+     */
+    static final String DEAD_LETTER_OF = "knotless-dead-letter-of";
 
     private static final String SUFFIX = "-dlt";
     private static final Pattern COORDINATES = Pattern.compile("(.+-dlt)/(\\d+)/(\\d+)");
@@ -145,11 +151,14 @@ final class DeadLetters implements AutoCloseable {
                         .orElseThrow(() -> new IllegalStateException(coordinatesOf(record) + " has no " + ORIGINAL_TOPIC + " header: not a dead letter"));
                 RecordHeaders headers = new RecordHeaders();
                 for (Header header : record.headers()) {
-                    if (!header.key().startsWith("kafka_dlt-") && !header.key().equals(REPLAYED_FROM)) {
+                    if (!header.key().startsWith("kafka_dlt-") && !header.key().equals(REPLAYED_FROM) && !header.key().equals(DEAD_LETTER_OF)) {
                         headers.add(header);
                     }
                 }
                 headers.add(REPLAYED_FROM, coordinatesOf(record).getBytes(StandardCharsets.UTF_8));
+                String originalCoordinates = original + "/" + number(record, ORIGINAL_PARTITION, true).orElse("?") + "/"
+                        + number(record, ORIGINAL_OFFSET, false).orElse("?");
+                headers.add(DEAD_LETTER_OF, originalCoordinates.getBytes(StandardCharsets.UTF_8));
                 RecordMetadata metadata = producer.send(new ProducerRecord<>(original, null, record.key(), record.value(), headers))
                         .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 sent.add(coordinatesOf(record) + " -> " + metadata.topic() + "/" + metadata.partition() + "/" + metadata.offset());

@@ -92,6 +92,8 @@ class DeadLettersIT {
         assertThat(record.key()).isEqualTo(PATIENT);
         assertThat(record.value()).isEqualTo(EVENT);
         assertThat(new String(record.headers().lastHeader(DeadLetters.REPLAYED_FROM).value(), StandardCharsets.UTF_8)).isEqualTo(DLT + "/1/0");
+        assertThat(new String(record.headers().lastHeader(DeadLetters.DEAD_LETTER_OF).value(), StandardCharsets.UTF_8))
+                .as("the original record, by which a service releases what it held for the letter").isEqualTo(TOPIC + "/2/41");
         assertThat(record.headers().lastHeader(DeadLetters.ORIGINAL_TOPIC)).as("the dead-letter headers stay behind").isNull();
     }
 

@@ -14,6 +14,7 @@ import dev.knotless.events.Topics;
 import dev.knotless.events.Vocabulary.AlertLevel;
 import dev.knotless.events.Vocabulary.AlertRule;
 import dev.knotless.events.Vocabulary.NeedlingClearance;
+import dev.knotless.platform.messaging.DeadLetterObserver;
 import dev.knotless.platform.messaging.EventCodec;
 import dev.knotless.session.patient.PatientReadModel;
 import dev.knotless.session.patient.PatientSnapshot;
@@ -92,6 +93,7 @@ abstract class SessionServiceContract {
 
     EventProbe sessionEvents;
     EventProbe intakeDeadLetters;
+    EventProbe outcomeDeadLetters;
 
     @BeforeAll
     void therapistOfClinicA() {
@@ -114,12 +116,14 @@ abstract class SessionServiceContract {
         String servers = String.join(",", kafkaConnection.getBootstrapServers());
         sessionEvents = new EventProbe(servers, Topics.SESSION);
         intakeDeadLetters = new EventProbe(servers, Topics.deadLetterOf(Topics.INTAKE));
+        outcomeDeadLetters = new EventProbe(servers, Topics.deadLetterOf(Topics.OUTCOME));
     }
 
     @AfterAll
     void closeProbes() {
         sessionEvents.close();
         intakeDeadLetters.close();
+        outcomeDeadLetters.close();
     }
 
     @Test
@@ -307,6 +311,55 @@ abstract class SessionServiceContract {
         assertThat(deadLetter.key()).isEqualTo(patientId.toString());
         assertThat(deadLetter.headers().lastHeader("kafka_dlt-original-topic").value()).asString().isEqualTo(Topics.INTAKE);
         awaitClearance(patientId, NeedlingClearance.CLEARED);
+    }
+
+    @Test
+    void aDeadLetteredEventHoldsThePatientsSessionsUntilItsReplayIsApplied() {
+        UUID patientId = patientWithIntake(NeedlingClearance.CLEARED);
+        String poison = "not json " + UUID.randomUUID();
+        send(Topics.INTAKE, patientId.toString(), poison);
+        ConsumerRecord<String, String> deadLetter = await().atMost(READ_MODEL_CATCH_UP)
+                .until(() -> intakeDeadLetters.records().stream().filter(r -> poison.equals(r.value())).findFirst(), Optional::isPresent)
+                .orElseThrow();
+        Instant endedAt = clock.instant().minus(Duration.ofHours(1));
+        String body = session(endedAt.minus(Duration.ofMinutes(45)), endedAt, false, false);
+
+        // The consumer moved past the letter, so the read model counts as current; the letter may have been a contraindication.
+        postSession(patientId, body).expectStatus().isEqualTo(503)
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/safety-data-unreadable").jsonPath("$.deadLetters").isEqualTo(1);
+        assertThat(mongo.count(Query.query(Criteria.where("patientId").is(patientId.toString())), "sessions")).isZero();
+
+        // The operator fixes the cause and replays the letter (./knotless dlt replay): here it comes back readable.
+        String original = DeadLetterObserver.coordinates(Topics.INTAKE,
+                java.nio.ByteBuffer.wrap(deadLetter.headers().lastHeader("kafka_dlt-original-partition").value()).getInt(),
+                java.nio.ByteBuffer.wrap(deadLetter.headers().lastHeader("kafka_dlt-original-offset").value()).getLong());
+        var replayed = new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.INTAKE, patientId.toString(),
+                codec.encode(intake(patientId, Instant.parse("2026-11-19T14:00:00Z"), NeedlingClearance.CLEARED)));
+        replayed.headers().add(DeadLetterObserver.DEAD_LETTER_OF, original.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            kafka.send(replayed).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("could not replay", e);
+        }
+
+        await().atMost(READ_MODEL_CATCH_UP).untilAsserted(() -> postSession(patientId, body).expectStatus().isCreated());
+    }
+
+    @Test
+    void aLetterThatCannotBeFixedHoldsThePatientUntilANewIntakeScreensThePatientAgain() {
+        UUID patientId = patientWithIntake(NeedlingClearance.CLEARED);
+        String garbage = "garbage " + UUID.randomUUID();
+        send(Topics.OUTCOME, patientId.toString(), garbage);
+        await().atMost(READ_MODEL_CATCH_UP).until(() -> outcomeDeadLetters.records().stream().anyMatch(r -> garbage.equals(r.value())));
+        Instant endedAt = clock.instant().minus(Duration.ofHours(1));
+        String body = session(endedAt.minus(Duration.ofMinutes(45)), endedAt, false, false);
+        postSession(patientId, body).expectStatus().isEqualTo(503)
+                .expectBody().jsonPath("$.type").isEqualTo("/problems/safety-data-unreadable");
+
+        clock.advance(Duration.ofSeconds(1)); // the new screening comes after the letter was set aside
+        publish(intake(patientId, clock.instant(), NeedlingClearance.CLEARED));
+
+        await().atMost(READ_MODEL_CATCH_UP).untilAsserted(() -> postSession(patientId, body).expectStatus().isCreated());
     }
 
     @Test

@@ -107,7 +107,22 @@ class PoisonMessagesIT {
             poisons.addAll(poisonOn(topic, patientId, clinicId));
         }
 
-        // Every good event of the patient comes after the poison on its partition: the API writes start now.
+        // session-service holds the patient's sessions once it set an intake or outcome event aside unread: the event
+        // could have been a contraindication or a significant adverse event (fail closed, SafetyHolds).
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            Map<Coordinates, Set<String>> groups = groupsByOriginal();
+            for (Poison poison : poisons) {
+                if (!poison.at().topic().equals(SESSION)) {
+                    assertThat(groups.getOrDefault(poison.at(), Set.of())).as("%s at %s", poison.kind(), poison.at()).contains("session-service");
+                }
+            }
+        });
+        Http.Reply held = api.post("/api/patients/" + patientId + "/sessions", Requests.session(Duration.ofHours(30), false));
+        assertThat(held.status()).isEqualTo(503);
+        assertThat(held.text("type")).isEqualTo("/problems/safety-data-unreadable");
+
+        // Every good event of the patient comes after the poison on its partition: the API writes start now, with the
+        // new intake (the therapist screens the patient again), which releases the hold.
         Http.Reply intake = api.post("/api/patients/" + patientId + "/intake", Requests.intake());
         assertThat(intake.status()).isEqualTo(201);
         String assessmentId = intake.text("assessmentId");
@@ -243,8 +258,14 @@ class PoisonMessagesIT {
         assertThat(after.path("entries")).isEqualTo(before.path("entries"));
         assertThat(after.path("baseline")).isEqualTo(before.path("baseline"));
         assertThat(after.path("series")).isEqualTo(before.path("series"));
-        // session-service still knows the patient's cleared intake: the event it refused changed nothing there.
-        assertThat(api.post("/api/patients/" + patientId + "/sessions", Requests.session(Duration.ofHours(2), false)).status()).isEqualTo(201);
+        // session-service could not read that intake, so it holds the patient's sessions (it may have said CONTRAINDICATED),
+        // replays set aside again included, until the patient is screened again.
+        Http.Reply held = api.post("/api/patients/" + patientId + "/sessions", Requests.session(Duration.ofHours(2), false));
+        assertThat(held.status()).isEqualTo(503);
+        assertThat(held.text("type")).isEqualTo("/problems/safety-data-unreadable");
+        assertThat(api.post("/api/patients/" + patientId + "/intake", Requests.intake()).status()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(60)).until(
+                () -> api.post("/api/patients/" + patientId + "/sessions", Requests.session(Duration.ofHours(2), false)).status() == 201);
     }
 
     /** Four poison messages on {@code topic}, keyed by the patient: malformed JSON, an unknown type, an unknown schema version, an invalid payload. */

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -61,7 +62,7 @@ public class KafkaMessagingConfiguration {
     @Bean
     @ConditionalOnMissingBean(CommonErrorHandler.class)
     DefaultErrorHandler knotlessErrorHandler(KafkaOperations<Object, Object> kafka, MessagingProperties properties, MeterRegistry meters,
-                                             ConsumerRetries retries) {
+                                             ConsumerRetries retries, ObjectProvider<DeadLetterObserver> observers) {
         // Partition -1 lets the producer choose by key, so a patient's dead letters stay together.
         var deadLetters = new DeadLetterPublishingRecoverer(kafka,
                 (record, exception) -> new TopicPartition(Topics.deadLetterOf(record.topic()), -1));
@@ -70,6 +71,8 @@ public class KafkaMessagingConfiguration {
             Throwable cause = exception.getCause() != null ? exception.getCause() : exception;
             log.warn("Dead-lettering {}-{}@{} after failed processing: {}", record.topic(), record.partition(), record.offset(),
                     cause.getClass().getSimpleName());
+            // First: an observer that cannot record the letter makes it a retry, not a letter set aside unnoticed.
+            observers.orderedStream().forEach(observer -> observer.deadLettered(record, exception));
             meters.counter("knotless.messaging.dead.lettered", "topic", record.topic()).increment();
             deadLetters.accept(record, exception);
         };

@@ -36,6 +36,8 @@ class ErrorHandlerTest {
     private final MessageListenerContainer container = mock(MessageListenerContainer.class);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final DefaultErrorHandler handler;
+    private final List<String> observed = new java.util.ArrayList<>();
+    private boolean observerFails;
 
     ErrorHandlerTest() {
         when(kafka.send(any(ProducerRecord.class))).thenReturn(CompletableFuture.completedFuture(null));
@@ -46,7 +48,7 @@ class ErrorHandlerTest {
                         Duration.ofSeconds(10), Duration.ofSeconds(30)),
                 new MessagingProperties.Consumer(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMinutes(1)));
         handler = new KafkaMessagingConfiguration().knotlessErrorHandler(kafka, properties, meters,
-                new ConsumerRetries(Clock.systemUTC(), Duration.ofMinutes(1), meters));
+                new ConsumerRetries(Clock.systemUTC(), Duration.ofMinutes(1), meters), observers());
     }
 
     @Test
@@ -68,5 +70,31 @@ class ErrorHandlerTest {
         assertThat(handler.handleOne(poison, record, consumer, container)).isTrue();
         verify(kafka, times(1)).send(any(ProducerRecord.class));
         assertThat(meters.counter("knotless.messaging.dead.lettered", "topic", TOPIC).count()).isEqualTo(1);
+    }
+
+    @Test
+    void observersHearOfADeadLetterBeforeItIsSentAndOneThatFailsMakesItARetry() {
+        var record = new ConsumerRecord<Object, Object>(TOPIC, 2, 9L, "patient-9", "{");
+        var poison = new ListenerExecutionFailedException("failed", new UndecodableEventException("not a valid event envelope"));
+        observerFails = true;
+
+        assertThat(handler.handleOne(poison, record, consumer, container)).as("not recovered: the observer could not record it").isFalse();
+        verify(kafka, never()).send(any(ProducerRecord.class));
+
+        observerFails = false;
+        assertThat(handler.handleOne(poison, record, consumer, container)).isTrue();
+        assertThat(observed).containsExactly("patient-9 " + DeadLetterObserver.coordinates(TOPIC, 2, 9L));
+        verify(kafka, times(1)).send(any(ProducerRecord.class));
+    }
+
+    private org.springframework.beans.factory.ObjectProvider<DeadLetterObserver> observers() {
+        var beans = new org.springframework.beans.factory.support.StaticListableBeanFactory();
+        beans.addBean("observer", (DeadLetterObserver) (record, cause) -> {
+            if (observerFails) {
+                throw new IllegalStateException("store down");
+            }
+            observed.add(record.key() + " " + DeadLetterObserver.coordinates(record.topic(), record.partition(), record.offset()));
+        });
+        return beans.getBeanProvider(DeadLetterObserver.class);
     }
 }

@@ -1,5 +1,6 @@
 package dev.knotless.session.session;
 
+import dev.knotless.session.safety.SafetyHolds;
 import dev.knotless.events.EventEnvelope;
 import dev.knotless.platform.audit.AuditAction;
 import dev.knotless.platform.audit.AuditTrail;
@@ -51,10 +52,12 @@ class SessionService {
     private final Counter recorded;
     private final AuditTrail audit;
     private final ReadModelFreshness safetyData;
+    private final SafetyHolds holds;
 
     SessionService(SessionRepository sessions, PatientSessions patientSessions, PatientReadModel patients, EventCodec codec, Clock clock,
-                   MeterRegistry meters, AuditTrail audit, ReadModelFreshness safetyData) {
+                   MeterRegistry meters, AuditTrail audit, ReadModelFreshness safetyData, SafetyHolds holds) {
         this.sessions = sessions;
+        this.holds = holds;
         this.safetyData = safetyData;
         this.audit = audit;
         this.patientSessions = patientSessions;
@@ -76,6 +79,12 @@ class SessionService {
         SafetyDataFreshness freshness = safetyData.now();
         if (!(freshness instanceof SafetyDataFreshness.Current)) {
             throw refused(patientId, freshness);
+        }
+        // Current, but an event about this patient was set aside unread: it may be the finding the gate needs.
+        List<String> heldBy = holds.of(patientId);
+        if (!heldBy.isEmpty()) {
+            countRefusal(patientId, SafetyDataUnreadableException.SLUG);
+            throw SafetyDataUnreadableException.of(patientId, heldBy);
         }
         var verdict = gate.check(patient,
                 new SafetyGate.Acknowledgements(request.precautionAcknowledged(), request.adverseEventReviewed()));
