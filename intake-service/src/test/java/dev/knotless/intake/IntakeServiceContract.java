@@ -137,6 +137,28 @@ abstract class IntakeServiceContract {
     }
 
     @Test
+    void aKeyedRegistrationCarriedOutAgainAfterItsKeyWasLostFindsTheFirstPatient() {
+        String clinic = "clinic-idem-" + UUID.randomUUID();
+        String key = UUID.randomUUID().toString();
+        String body = PATIENT.formatted(clinic, "Patient-A");
+        var first = registerWithKey(clinic, body, key).expectStatus().isCreated().expectBody(String.class).returnResult();
+        // A crash between the patient's write and the key's completion: the key is as if never claimed.
+        mongo.remove(new Query(), "idempotency_keys");
+
+        var again = registerWithKey(clinic, body, key).expectStatus().isCreated()
+                .expectHeader().doesNotExist("Idempotent-Replayed")
+                .expectBody(String.class).returnResult();
+
+        assertThat(again.getResponseHeaders().getLocation()).as("the same patient").isEqualTo(first.getResponseHeaders().getLocation());
+        UUID patientId = UUID.fromString(first.getResponseHeaders().getLocation().getPath().replace("/api/patients/", ""));
+        intakeEvents.await(PatientRegistered.class, e -> e.patientId().equals(patientId));
+        assertThat(mongo.count(Query.query(Criteria.where("clinicId").is(clinic)), "patients")).as("one patient").isEqualTo(1);
+        assertThat(intakeEvents.events()).filteredOn(e -> e.clinicId().equals(clinic)).as("one PatientRegistered").hasSize(1);
+        registerWithKey(clinic, PATIENT.formatted(clinic, "Patient-B"), UUID.randomUUID().toString()).expectStatus().isCreated();
+        assertThat(mongo.count(Query.query(Criteria.where("clinicId").is(clinic)), "patients")).as("another key, another patient").isEqualTo(2);
+    }
+
+    @Test
     void aMalformedIdempotencyKeyIs400NamingTheHeaderAndRegistersNobody() {
         String clinic = "clinic-idem-" + UUID.randomUUID();
         registerWithKey(clinic, PATIENT.formatted(clinic, "Patient-A"), "k".repeat(256)).expectStatus().isBadRequest()

@@ -363,6 +363,23 @@ abstract class SessionServiceContract {
     }
 
     @Test
+    void aKeyedSessionCarriedOutAgainAfterItsKeyWasLostFindsTheFirstSession() {
+        UUID patientId = patientWithIntake(NeedlingClearance.CLEARED);
+        String key = UUID.randomUUID().toString();
+        Instant endedAt = clock.instant().minus(Duration.ofHours(2));
+        String body = session(endedAt.minus(Duration.ofMinutes(45)), endedAt, false, false);
+        UUID first = sessionIdOf(postSession(patientId, body, key).expectStatus().isCreated());
+        // A crash between the session's write and the key's completion: the key is as if never claimed.
+        mongo.remove(new Query(), "idempotency_keys");
+
+        UUID again = sessionIdOf(postSession(patientId, body, key).expectStatus().isCreated()
+                .expectHeader().doesNotExist("Idempotent-Replayed"));
+
+        assertThat(again).isEqualTo(first);
+        assertThat(mongo.count(Query.query(Criteria.where("patientId").is(patientId.toString())), "sessions")).isEqualTo(1);
+    }
+
+    @Test
     void aSessionThatEndedThirtyHoursAgoIsAccepted() {
         UUID patientId = patientWithIntake(NeedlingClearance.CLEARED);
         Instant endedAt = clock.instant().minus(Duration.ofHours(30));

@@ -2,7 +2,9 @@ package dev.knotless.system;
 
 import dev.knotless.launcher.Service;
 import java.time.Duration;
+import dev.knotless.events.Topics;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,18 +27,33 @@ final class Backlog implements AutoCloseable {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafkaBootstrapServers()));
     }
 
-    /** Records of the partitions {@code group} has committed on that it has not read yet. */
+    /**
+     * Records of the group's topics it has not read yet: every partition of them, a partition it has
+     * committed nothing on counted from its first record. Counting only the partitions already
+     * committed on reported a batch listener still in its first poll of one partition as drained.
+     * session-service's group reads the intake and outcome topics; every other group (outcomes-service
+     * and its rebuilds) all three.
+     */
     long lag(String group) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
         if (committed.isEmpty()) {
             return Long.MAX_VALUE; // has not read anything yet
         }
+        List<String> topics = group.equals("session-service") ? List.of(Topics.INTAKE, Topics.OUTCOME)
+                : List.of(Topics.INTAKE, Topics.SESSION, Topics.OUTCOME);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().forEach(topic -> topic.partitions().forEach(info -> {
+            latest.put(new TopicPartition(topic.name(), info.partition()), OffsetSpec.latest());
+            earliest.put(new TopicPartition(topic.name(), info.partition()), OffsetSpec.earliest());
+        }));
         var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+        var starts = admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
         long lag = 0;
-        for (var entry : committed.entrySet()) {
-            lag += ends.get(entry.getKey()).offset() - (entry.getValue() == null ? 0 : entry.getValue().offset());
+        for (TopicPartition partition : latest.keySet()) {
+            OffsetAndMetadata at = committed.get(partition);
+            long from = at == null ? starts.get(partition).offset() : at.offset();
+            lag += Math.max(0, ends.get(partition).offset() - from);
         }
         return lag;
     }

@@ -3,6 +3,7 @@ package dev.knotless.intake.patient;
 import dev.knotless.events.EventEnvelope;
 import dev.knotless.events.EventPayload.PatientRegistered;
 import dev.knotless.platform.audit.AuditAction;
+import dev.knotless.platform.idempotency.IdempotentIds;
 import dev.knotless.platform.audit.AuditTrail;
 import dev.knotless.platform.messaging.EventCodec;
 import dev.knotless.platform.security.StaffMember;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -55,7 +57,7 @@ public class PatientService {
                     "Patients are registered in your own clinic; leave clinicId out or give yours");
         }
         var patient = new PatientDocument();
-        patient.patientId = UUID.randomUUID().toString();
+        patient.patientId = IdempotentIds.newId("patient").toString();
         patient.clinicId = staff.clinicId();
         // Recorded before the write, which does not happen if the record cannot be (503).
         if (!audit.permits(AuditAction.CREATE, "patient", patient.patientId, patient.patientId, patient.clinicId)) {
@@ -71,7 +73,15 @@ public class PatientService {
         patient.outbox.add(OutboxMessage.of(
                 EventEnvelope.of(patient.registeredAt, patientId, patient.clinicId, new PatientRegistered(patient.registeredAt)),
                 codec));
-        patients.insert(patient);
+        try {
+            patients.insert(patient);
+        } catch (DuplicateKeyException carriedOutBefore) {
+            // The same keyed request ran before and stored the patient, but its key was never completed: its answer again.
+            PatientDocument first = patients.findById(patient.patientId).filter(p -> patient.clinicId.equals(p.clinicId))
+                    .orElseThrow(() -> carriedOutBefore);
+            log.info("Patient {} was registered by an earlier run of the same keyed request", first.patientId);
+            return first.toView();
+        }
         registered.increment();
         log.info("Registered patient {} in clinic {}", patientId, patient.clinicId);
         return patient.toView();

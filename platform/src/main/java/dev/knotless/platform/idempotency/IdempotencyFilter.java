@@ -98,9 +98,10 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             return;
         }
         String id = IdempotencyStore.id(scopeOf(request), key);
+        String fingerprint = fingerprint(request, body);
         Claim claim;
         try {
-            claim = store.claim(id, fingerprint(request, body));
+            claim = store.claim(id, fingerprint);
         } catch (RuntimeException e) {
             log.warn("Idempotency key store unavailable: {}", e.toString());
             ProblemResponses.write(response, HttpStatus.SERVICE_UNAVAILABLE.value(), "idempotency-unavailable", "Service unavailable",
@@ -117,7 +118,10 @@ public class IdempotencyFilter extends OncePerRequestFilter {
                         "A request with this Idempotency-Key is still being carried out; try again shortly for its answer");
             }
             case Replay replay -> replay(request, response, replay.response());
-            case Claimed claimed -> run(new CachedBodyRequest(request, body), response, chain, id, claimed.claim());
+            case Claimed claimed -> {
+                IdempotentIds.mark(request, id, fingerprint); // what it creates gets ids a second run collides with
+                run(new CachedBodyRequest(request, body), response, chain, id, claimed.claim());
+            }
         }
     }
 

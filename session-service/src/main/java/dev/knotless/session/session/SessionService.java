@@ -4,6 +4,7 @@ import dev.knotless.session.safety.SafetyHolds;
 import dev.knotless.events.EventEnvelope;
 import dev.knotless.platform.audit.AuditAction;
 import dev.knotless.platform.audit.AuditTrail;
+import dev.knotless.platform.idempotency.IdempotentIds;
 import dev.knotless.platform.messaging.EventCodec;
 import dev.knotless.platform.security.StaffMember;
 import dev.knotless.platform.outbox.OutboxMessage;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
 /**
@@ -69,7 +71,7 @@ class SessionService {
     }
 
     SessionView record(UUID patientId, SessionRequest request, StaffMember staff) {
-        UUID sessionId = UUID.randomUUID();
+        UUID sessionId = IdempotentIds.newId("session");
         Optional<PatientSnapshot> patient = patients.find(patientId);
         // Recorded before the gate: its refusals tell what the intake found, and before the write.
         if (!audit.permits(AuditAction.CREATE, "session", sessionId, patientId, patient.map(PatientSnapshot::clinicId).orElse(null))) {
@@ -116,7 +118,15 @@ class SessionService {
                 EventEnvelope.of(session.recordedAt, patient.patientId(), patient.clinicId(), session.toEvent()), codec));
         // Patient first (see PatientSessions.add): a stop in between leaves an id that finds nothing.
         patientSessions.add(patient.patientId(), session.sessionId);
-        sessions.insert(session);
+        try {
+            sessions.insert(session);
+        } catch (DuplicateKeyException carriedOutBefore) {
+            // The same keyed request ran before and stored the session, but its key was never completed: its answer again.
+            SessionDocument first = sessions.findById(session.sessionId).filter(s -> session.patientId.equals(s.patientId))
+                    .orElseThrow(() -> carriedOutBefore);
+            log.info("Session {} was recorded by an earlier run of the same keyed request", first.sessionId);
+            return first.toView();
+        }
         recorded.increment();
         log.info("Recorded session {} for patient {}", session.sessionId, session.patientId);
         return session.toView();
